@@ -1,0 +1,105 @@
+# Netværk: `make run` serves the site with demo data, `make test` passes the suite.
+# Both set themselves up from a fresh clone (only Python >= 3.12 and make needed).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/netvaerk
+PYTEST_ARGS ?=
+
+.PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
+	lint format messages check-deploy lock clean
+
+help:
+	@echo "make run            set up, load demo data, serve http://$(HOST):$(PORT) with the task worker"
+	@echo "make test           set up and run the whole suite on SQLite (browser tests when Chromium is found)"
+	@echo "make test-fast      the suite without browser tests"
+	@echo "make test-browser   only the browser tests"
+	@echo "make test-postgres  the whole suite against PostgreSQL (POSTGRES_URL=$(POSTGRES_URL))"
+	@echo "make lint           ruff check and ruff format --check"
+	@echo "make format         ruff format and ruff check --fix"
+	@echo "make messages       update and compile the Danish translations (needs gettext)"
+	@echo "make check-deploy   Django's deployment checks in production mode"
+	@echo "make lock           re-pin requirements.lock from pyproject.toml"
+
+# Find Python >= 3.12: python3.13, python3.12, then python3.
+$(STAMP): pyproject.toml requirements.lock
+	@py=""; \
+	for candidate in python3.13 python3.12 python3; do \
+		if "$$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+			py="$$candidate"; break; \
+		fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+		echo "Netværk needs Python 3.12 or newer, and none of python3.13, python3.12 or python3 is." >&2; \
+		echo "Install Python 3.12+ (e.g. 'apt install python3.12' or from python.org) and run make again." >&2; \
+		exit 1; \
+	fi; \
+	if [ -x "$(PY)" ] && ! "$(PY)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+		echo "Removing $(VENV): it was made with a Python older than 3.12."; rm -rf "$(VENV)"; \
+	fi; \
+	if [ ! -x "$(PY)" ]; then \
+		echo "Creating $(VENV) with $$("$$py" --version)"; \
+		"$$py" -m venv "$(VENV)"; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Ctrl-C stops the development server; the trap then stops the worker.
+run: demo
+	@echo "Starting Netværk on http://$(HOST):$(PORT)/ and the background task worker (Ctrl-C stops both)."
+	@export DJANGO_DEBUG="$${DJANGO_DEBUG:-1}"; \
+	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT) || true
+
+worker: migrate
+	$(PY) manage.py db_worker --no-reload
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: setup
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+test-postgres: setup
+	DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: setup
+	$(PY) manage.py makemessages -l da --no-obsolete --add-location file -i ".venv/*" -i "tests/*"
+	$(PY) manage.py compilemessages -l da -i ".venv"
+
+check-deploy: setup
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(openssl rand -hex 40 2>/dev/null || echo check-only-$$RANDOM$$RANDOM-not-a-real-secret-but-long-enough-xxxxxxxx)" \
+	DJANGO_ALLOWED_HOSTS=netvaerk.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+lock: setup
+	$(PY) -m pip freeze --exclude-editable --exclude netvaerk | grep -v '^pip==' > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,23 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from accounts import services
+from netvaerk.mail import enqueue_message
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.display_name = form.cleaned_data.get("display_name", "")
+        if commit:
+            user.save()
+            services.register_member(user=user, display_name=user.display_name)
+        return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Render now, in the member's language; send from the task worker."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        enqueue_message(self.render_mail(template_prefix, email, ctx))

@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Guidelines, RoleAssignment, RoleChange, Skill, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["granted_by"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "company", "region", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "region"]
+    search_fields = ["email", "display_name", "company"]
+    filter_horizontal = ["skills", "groups", "user_permissions"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "display_name",
+                    "company",
+                    "industry",
+                    "region",
+                    "skills",
+                    "looking_for",
+                    "bio",
+                    "website",
+                ]
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "guidelines_accepted_at"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})
+    ]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "granted_by", "granted_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "granted_by"]
+    search_fields = ["user__email", "user__display_name"]
+    autocomplete_fields = ["user", "granted_by"]
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """Read-only: the log of role changes is never edited."""
+
+    list_display = ["created_at", "user", "role", "action", "changed_by"]
+    list_filter = ["role", "action"]
+    list_select_related = ["user", "changed_by"]
+    search_fields = ["user__email", "user__display_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Guidelines)
+class GuidelinesAdmin(admin.ModelAdmin):
+    list_display = ["language", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
+    autocomplete_fields = ["updated_by"]
+    readonly_fields = ["body_html"]

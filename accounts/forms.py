@@ -1,0 +1,152 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from accounts.services import MAX_SKILLS, parse_skills
+from netvaerk.markup import MarkupError, render_markdown
+
+
+def _guidelines_label():
+    return format_html(
+        '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+        _("I have read and accept the"),
+        reverse_lazy("accounts:guidelines"),
+        _("community guidelines"),
+    )
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=80,
+        help_text=_("Your name as other members see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    accept_guidelines = forms.BooleanField(
+        label=_("I accept the community guidelines"),
+        error_messages={"required": _("You must accept the community guidelines to join.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_guidelines"].label = _guidelines_label()
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def signup(self, request, user):
+        """Called by allauth; the adapter has already stored what we need."""
+
+
+class ProfileForm(forms.ModelForm):
+    skills_text = forms.CharField(
+        label=_("I can help with"),
+        required=False,
+        max_length=800,
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "company", "industry", "region", "website", "looking_for", "bio"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "company": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url"}),
+            "looking_for": forms.Textarea(attrs={"rows": 3}),
+            "bio": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    field_order = [
+        "display_name",
+        "company",
+        "industry",
+        "region",
+        "skills_text",
+        "looking_for",
+        "bio",
+        "website",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills_text"].help_text = _(
+            "Separate with commas, e.g. bookkeeping, VAT, webshops (at most %(count)s)."
+        ) % {"count": MAX_SKILLS}
+        if self.instance.pk and not self.is_bound:
+            self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_skills_text(self):
+        skills = parse_skills(self.cleaned_data["skills_text"])
+        if len(skills) > MAX_SKILLS:
+            raise forms.ValidationError(
+                _("Please list at most %(count)s skills.") % {"count": MAX_SKILLS}
+            )
+        return skills
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search members"), required=False, max_length=100)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    skill = forms.SlugField(required=False, allow_unicode=True, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Region
+
+        self.fields["region"].choices = [("", _("All regions")), *Region.choices]
+
+
+class GrantRoleForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Member's email address"), max_length=254, widget=forms.EmailInput()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        role = cleaned.get("role")
+        if not email or not role:
+            return cleaned
+        member = User.objects.members().filter(email__iexact=email).first()
+        if member is None:
+            self.add_error("email", _("No active member has that email address."))
+        elif member.role_assignments.filter(role=role).exists():
+            self.add_error(
+                "role",
+                _("%(name)s is already %(role)s.")
+                % {"name": member, "role": Role(role).label.lower()},
+            )
+        cleaned["member"] = member
+        return cleaned
+
+
+class GuidelinesForm(forms.Form):
+    body = forms.CharField(
+        label=_("Guidelines (Markdown)"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 20}),
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        try:
+            render_markdown(body)
+        except MarkupError as error:
+            raise forms.ValidationError(
+                _("The text could not be formatted. Please shorten or simplify it.")
+            ) from error
+        return body

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo network (idempotent) and print one login per role."
+
+    def handle(self, *args, **options):
+        with translation.override("da"):
+            logins, created = demo.seed()
+            if created:
+                self.stdout.write(self.style.SUCCESS("Demo data created."))
+            else:
+                self.stdout.write("Demo data already present; nothing added.")
+            self.stdout.write("")
+            self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+            for email, name, role in logins:
+                self.stdout.write(f"  {role:<22} {email:<32} {name}")
+            self.stdout.write("")
+            self.stdout.write(
+                "Moderators and network leaders turn on two-factor authentication "
+                "(any authenticator app) before they can use their powers."
+            )

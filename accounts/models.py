@@ -1,0 +1,264 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    HOVEDSTADEN = "hovedstaden", _("Capital Region of Denmark")
+    SJAELLAND = "sjaelland", _("Region Zealand")
+    SYDDANMARK = "syddanmark", _("Region of Southern Denmark")
+    MIDTJYLLAND = "midtjylland", _("Central Denmark Region")
+    NORDJYLLAND = "nordjylland", _("North Denmark Region")
+
+
+class Role(models.TextChoices):
+    """Roles on top of membership; every active account is a member."""
+
+    ORGANISER = "organiser", _("Organiser")
+    MODERATOR = "moderator", _("Moderator")
+    NETWORK_LEADER = "network_leader", _("Network leader")
+
+
+class Skill(models.Model):
+    """A free tag for "I can help with"."""
+
+    name = models.CharField(_("name"), max_length=50)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(is_active=True)
+
+    def with_access(self):
+        """What the permission rules read: roles and whether TOTP is on."""
+        from allauth.mfa.models import Authenticator
+
+        return self.prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.only("user_id", "role"))
+        ).annotate(
+            mfa_enabled=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            )
+        )
+
+    def for_directory(self):
+        return (
+            self.members()
+            .prefetch_related(
+                Prefetch("skills", queryset=Skill.objects.order_by("name")),
+                Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role")),
+            )
+            .order_by(Lower("display_name"), "pk")
+        )
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(display_name__icontains=text)
+            | Q(company__icontains=text)
+            | Q(industry__icontains=text)
+            | Q(skills__name__icontains=text)
+        ).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of the network; signs in by email. The profile lives here too."""
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    display_name = models.CharField(
+        _("name"), max_length=80, help_text=_("Your name as other members see it.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Designates whether the user can log into the Django admin."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    guidelines_accepted_at = models.DateTimeField(
+        _("accepted the guidelines"), null=True, blank=True
+    )
+
+    # Profile
+    company = models.CharField(_("company or business"), max_length=120, blank=True)
+    industry = models.CharField(_("industry"), max_length=80, blank=True)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="members", verbose_name=_("I can help with")
+    )
+    looking_for = models.TextField(_("I am looking for"), max_length=1000, blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+        indexes = [models.Index(Lower("display_name"), name="accounts_user_name_idx")]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_absolute_url(self):
+        return reverse("accounts:member_detail", kwargs={"pk": self.pk})
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The roles this member holds (prefetched by `with_access()`)."""
+        return frozenset(assignment.role for assignment in self.role_assignments.all())
+
+    @cached_property
+    def has_totp(self) -> bool:
+        annotated = self.__dict__.get("mfa_enabled")
+        if annotated is not None:
+            return bool(annotated)
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("user", "granted_by").order_by(
+            "role", Lower("user__display_name")
+        )
+
+
+class RoleAssignment(models.Model):
+    """A role a member holds now. The history is in RoleChange."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("member")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
+    )
+    granted_at = models.DateTimeField(_("appointed"), default=timezone.now)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="accounts_one_role_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class RoleChangeQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("user", "changed_by").order_by("-created_at", "-pk")
+
+
+class RoleChange(models.Model):
+    """Append-only log of who appointed or revoked which role, and when."""
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("appointed")
+        REVOKED = "revoked", _("revoked")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_changes", verbose_name=_("member")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = RoleChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.user} – {self.get_role_display()}"
+
+
+class Guidelines(models.Model):
+    """The community guidelines, one text per language, edited by network leaders."""
+
+    language = models.CharField(_("language"), max_length=10, unique=True)
+    body = models.TextField(_("text (Markdown)"), max_length=20_000)
+    body_html = models.TextField(editable=False)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("community guidelines")
+        verbose_name_plural = _("community guidelines")
+
+    def __str__(self):
+        return f"{self.language}"

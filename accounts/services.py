@@ -1,0 +1,101 @@
+"""Writes for members, roles and guidelines; each in one transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Guidelines, Role, RoleAssignment, RoleChange, Skill, User
+from netvaerk.markup import render_markdown
+
+MAX_SKILLS = 12
+
+
+class RoleError(Exception):
+    """A role change that the rules of the network do not allow."""
+
+
+class LastLeaderError(RoleError):
+    pass
+
+
+def parse_skills(text: str) -> list[str]:
+    """Comma-separated free tags, cleaned, without duplicates, order kept."""
+    seen: dict[str, str] = {}
+    for raw in text.split(","):
+        name = " ".join(raw.split())[:50]
+        slug = slugify(name, allow_unicode=True)
+        if name and slug and slug not in seen:
+            seen[slug] = name
+    return list(seen.values())
+
+
+@transaction.atomic
+def update_profile(*, member: User, skills: list[str], **fields) -> User:
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.save(update_fields=list(fields))
+    skill_objects = []
+    for name in skills[:MAX_SKILLS]:
+        skill, _ = Skill.objects.get_or_create(
+            slug=slugify(name, allow_unicode=True), defaults={"name": name}
+        )
+        skill_objects.append(skill)
+    member.skills.set(skill_objects)
+    return member
+
+
+@transaction.atomic
+def register_member(*, user: User, display_name: str) -> User:
+    """Finish a sign-up: name and acceptance of the guidelines."""
+    user.display_name = display_name
+    user.guidelines_accepted_at = timezone.now()
+    user.save(update_fields=["display_name", "guidelines_accepted_at"])
+    return user
+
+
+@transaction.atomic
+def grant_role(*, user: User, role: str, granted_by: User | None) -> RoleAssignment:
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, defaults={"granted_by": granted_by}
+    )
+    if not created:
+        raise RoleError("already holds the role")
+    RoleChange.objects.create(
+        user=user, role=role, action=RoleChange.Action.GRANTED, changed_by=granted_by
+    )
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, assignment: RoleAssignment, revoked_by: User | None) -> None:
+    if assignment.role == Role.NETWORK_LEADER:
+        # Lock the leader rows so two leaders cannot revoke each other at once.
+        leaders = list(
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.NETWORK_LEADER, user__is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if leaders == [assignment.pk]:
+            raise LastLeaderError("the network needs at least one leader")
+    deleted, _ = RoleAssignment.objects.filter(pk=assignment.pk).delete()
+    if deleted:
+        RoleChange.objects.create(
+            user_id=assignment.user_id,
+            role=assignment.role,
+            action=RoleChange.Action.REVOKED,
+            changed_by=revoked_by,
+        )
+
+
+@transaction.atomic
+def save_guidelines(*, language: str, body: str, updated_by: User | None) -> Guidelines:
+    guidelines, _ = Guidelines.objects.update_or_create(
+        language=language,
+        defaults={
+            "body": body,
+            "body_html": render_markdown(body),
+            "updated_by": updated_by,
+            "updated_at": timezone.now(),
+        },
+    )
+    return guidelines

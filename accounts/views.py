@@ -1,0 +1,173 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import GrantRoleForm, GuidelinesForm, MemberFilterForm, ProfileForm
+from accounts.models import Guidelines, RoleAssignment, RoleChange, User
+from accounts.permissions import (
+    can_edit_guidelines,
+    can_edit_profile,
+    can_manage_roles,
+    can_see_email,
+    can_view_members,
+    can_view_role_log,
+    require,
+)
+from netvaerk.ratelimit import limit_writes
+
+
+def _page(request, queryset):
+    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def member_list(request):
+    require(can_view_members(request.user))
+    form = MemberFilterForm(request.GET or None)
+    members = User.objects.for_directory()
+    if form.is_valid():
+        members = members.search(form.cleaned_data["q"])
+        if form.cleaned_data["region"]:
+            members = members.filter(region=form.cleaned_data["region"])
+        if form.cleaned_data["skill"]:
+            members = members.filter(skills__slug=form.cleaned_data["skill"])
+    page = _page(request, members)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/member_list.html",
+        {"form": form, "page_obj": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    require(can_view_members(request.user))
+    member = get_object_or_404(User.objects.for_directory(), pk=pk)
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {
+            "member": member,
+            "roles": [a for a in member.role_assignments.all()],
+            "can_edit": can_edit_profile(request.user, member),
+            "can_see_email": can_see_email(request.user, member),
+            "can_manage_roles": can_manage_roles(request.user),
+        },
+    )
+
+
+@login_required
+@limit_writes("profile_edit")
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    member = get_object_or_404(User.objects.for_directory(), pk=request.user.pk)
+    require(can_edit_profile(request.user, member))
+    form = ProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        skills = data.pop("skills_text")
+        services.update_profile(member=member, skills=skills, **data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect(member.get_absolute_url())
+    return render(request, "accounts/profile_form.html", {"form": form, "member": member})
+
+
+@login_required
+@limit_writes("role_change")
+@require_http_methods(["GET", "POST"])
+def role_list(request):
+    require(can_manage_roles(request.user))
+    form = GrantRoleForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            assignment = services.grant_role(
+                user=member, role=form.cleaned_data["role"], granted_by=request.user
+            )
+        except services.RoleError:
+            messages.info(request, _("Nothing changed: the member already holds that role."))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": member, "role": assignment.get_role_display().lower()},
+            )
+        return redirect("accounts:role_list")
+    assignments = RoleAssignment.objects.for_listing()
+    return render(request, "accounts/role_list.html", {"form": form, "assignments": assignments})
+
+
+@login_required
+@limit_writes("role_change")
+@require_http_methods(["GET", "POST"])
+def role_revoke(request, pk):
+    require(can_manage_roles(request.user))
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.revoke_role(assignment=assignment, revoked_by=request.user)
+        except services.LastLeaderError:
+            messages.error(
+                request,
+                _("The network needs at least one network leader. Appoint another one first."),
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer %(role)s.")
+                % {"name": assignment.user, "role": assignment.get_role_display().lower()},
+            )
+        return redirect("accounts:role_list")
+    return render(request, "accounts/role_confirm_revoke.html", {"assignment": assignment})
+
+
+@login_required
+def role_log(request):
+    require(can_view_role_log(request.user))
+    page = _page(request, RoleChange.objects.for_listing())
+    return render(request, "accounts/role_log.html", {"page_obj": page})
+
+
+def _guidelines_for(language: str):
+    found = {g.language: g for g in Guidelines.objects.filter(language__in={language, "da"})}
+    return found.get(language) or found.get("da")
+
+
+def guidelines(request):
+    return render(
+        request,
+        "accounts/guidelines_detail.html",
+        {
+            "guidelines": _guidelines_for(get_language()),
+            "can_edit": can_edit_guidelines(request.user),
+        },
+    )
+
+
+@login_required
+@limit_writes("guidelines_edit")
+@require_http_methods(["GET", "POST"])
+def guidelines_edit(request):
+    require(can_edit_guidelines(request.user))
+    language = get_language()
+    current = _guidelines_for(language)
+    form = GuidelinesForm(request.POST or None, initial={"body": current.body if current else ""})
+    if request.method == "POST" and form.is_valid():
+        services.save_guidelines(
+            language=language, body=form.cleaned_data["body"], updated_by=request.user
+        )
+        messages.success(request, _("The community guidelines were saved."))
+        return redirect("accounts:guidelines")
+    return render(
+        request,
+        "accounts/guidelines_form.html",
+        {"form": form, "language_name": dict(settings.LANGUAGES)[language]},
+    )

@@ -1,0 +1,71 @@
+"""The one place that turns user Markdown into safe HTML, once, at write time."""
+
+import re
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from markdown.extensions import Extension
+
+MAX_SOURCE_CHARS = 50_000
+MAX_HTML_CHARS = 200_000
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
+ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+
+
+class _NoRawHtml(Extension):
+    """Raw HTML in the source is shown as text, never passed through."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _NoRawHtml()]
+
+# C0 control characters except tab and newline, and DEL.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class MarkupError(ValueError):
+    """The text cannot be published as it is (too long, or too costly to render)."""
+
+
+def clean_source(source: str) -> str:
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", source)
+
+
+def _set_link_rel(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    filters=[lambda source: LinkifyFilter(source, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+)
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown to sanitised HTML. Raises MarkupError when it cannot."""
+    source = clean_source(source)
+    if len(source) > MAX_SOURCE_CHARS:
+        raise MarkupError("source too long")
+    try:
+        html = markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
+    except RecursionError as error:
+        raise MarkupError("too deeply nested") from error
+    html = _cleaner.clean(html)
+    if len(html) > MAX_HTML_CHARS:
+        raise MarkupError("rendered text too long")
+    return html

@@ -1,0 +1,25 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from netvaerk import views
+
+handler403 = "netvaerk.views.permission_denied"
+handler404 = "netvaerk.views.page_not_found"
+handler500 = "netvaerk.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("konto/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("forum/", include("forum.urls")),
+    path("moeder/", include("moeder.urls")),
+    prefix_default_language=False,
+)

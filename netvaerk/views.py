@@ -1,0 +1,54 @@
+"""Site-wide views: front page, health check and friendly error pages."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+from accounts.permissions import needs_mfa_for_powers
+
+
+def home(request):
+    return render(request, "home.html", {})
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 otherwise. Never touches the session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    context = {"needs_mfa": needs_mfa_for_powers(request.user)}
+    return render(request, "403.html", context, status=403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"request_path": request.path}, status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # No context processors: the database may be the reason we are here.
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({}), status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", {}, status=403)
+
+
+def too_many_requests(request, *, retry_after: int):
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
