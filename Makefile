@@ -71,16 +71,16 @@ worker: migrate
 	$(PY) manage.py db_worker --no-reload
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 test-fast: setup
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 test-browser: setup
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 test-postgres: setup
-	DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -96,7 +96,8 @@ messages: setup
 
 check-deploy: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(openssl rand -hex 40 2>/dev/null || echo check-only-$$RANDOM$$RANDOM-not-a-real-secret-but-long-enough-xxxxxxxx)" \
-	DJANGO_ALLOWED_HOSTS=netvaerk.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=netvaerk.example.org DJANGO_EMAIL_HOST=smtp.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable --exclude netvaerk | grep -v '^pip==' > requirements.lock

@@ -1,12 +1,26 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django import forms
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import gettext as _
 
 from accounts import services
 from netvaerk.mail import enqueue_message
 
+EMAIL_MAX_LENGTH = 254
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        """Addresses must fit the database column (254), on every backend."""
+        email = super().clean_email(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Enter an email address of at most %(count)s characters.")
+                % {"count": EMAIL_MAX_LENGTH}
+            )
+        return email
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.display_name = form.cleaned_data.get("display_name", "")

@@ -1,3 +1,4 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.html import format_html
@@ -17,8 +18,8 @@ def _guidelines_label():
     )
 
 
-class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form plus a display name and the guidelines (ACCOUNT_FORMS)."""
 
     display_name = forms.CharField(
         label=_("Your name"),
@@ -34,15 +35,13 @@ class SignupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accept_guidelines"].label = _guidelines_label()
+        self.order_fields(["display_name", "email", "password1", "password2", "accept_guidelines"])
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
-
-    def signup(self, request, user):
-        """Called by allauth; the adapter has already stored what we need."""
 
 
 class ProfileForm(forms.ModelForm):

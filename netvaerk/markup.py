@@ -52,7 +52,9 @@ _cleaner = bleach.Cleaner(
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
-    filters=[lambda source: LinkifyFilter(source, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+    filters=[
+        lambda source: LinkifyFilter(source, callbacks=[_set_link_rel], skip_tags={"pre", "code"})
+    ],
 )
 
 

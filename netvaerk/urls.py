@@ -11,12 +11,14 @@ handler500 = "netvaerk.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 
+# set_language lives inside the language prefix so that it can translate the
+# "next" URL from the language the visitor is reading in.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("forum/", include("forum.urls")),

@@ -1,0 +1,34 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+from accounts import demo
+from accounts.models import Role, RoleAssignment, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_created_once_with_every_role(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    users = User.objects.count()
+    assert users >= 20
+    assert RoleAssignment.objects.filter(role=Role.NETWORK_LEADER).count() == 1
+    assert RoleAssignment.objects.filter(role=Role.MODERATOR).count() == 2
+    assert RoleAssignment.objects.filter(role=Role.ORGANISER).count() == 2
+    assert EmailAddress.objects.filter(verified=True).count() == users
+    assert demo.DEMO_PASSWORD in first
+
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert User.objects.count() == users
+    assert "allerede" in second.lower() or "already" in second.lower()
+    for role in ("Netværksansvarlig", "Moderator", "Arrangør", "Medlem"):
+        assert role in second
+
+
+def test_demo_logins_work(client):
+    call_command("seed_demo")
+    for email in ("mette@netvaerk.example", "jonas@netvaerk.example", "soeren@netvaerk.example"):
+        assert client.login(email=email, password=demo.DEMO_PASSWORD), email
+        client.logout()

@@ -1,0 +1,104 @@
+import os
+
+import pytest
+from django.test import Client, override_settings
+from django.utils import translation
+
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the main thread; Django's ORM
+# then refuses to run unless told that this is fine (it is, in tests).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROLES = ["anonymous", "member", "organiser", "moderator", "network_leader"]
+
+
+def pytest_configure(config):
+    # The test client and the live server speak plain HTTP, use the plain
+    # static storage (no collectstatic manifest) and run tasks at once.
+    override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ).enable()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Requests through the test client leave their language active in this
+    thread; start every test in Danish, as a new visitor would."""
+    translation.activate("da")
+    yield
+    translation.activate("da")
+
+
+def make_user(role: str):
+    """A user for one column of a permission table (None for anonymous)."""
+    if role == "anonymous":
+        return None
+    if role == "member":
+        return UserFactory()
+    return UserFactory(roles=[role], totp=True)
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(roles=["organiser"])
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(roles=["moderator"], totp=True)
+
+
+@pytest.fixture
+def network_leader(db):
+    return UserFactory(roles=["network_leader"], totp=True)
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(member):
+    return _client_for(member)
+
+
+@pytest.fixture
+def organiser_client(organiser):
+    return _client_for(organiser)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return _client_for(moderator)
+
+
+@pytest.fixture
+def leader_client(network_leader):
+    return _client_for(network_leader)
+
+
+@pytest.fixture
+def client_for():
+    """Log a client in as any user (or stay anonymous for None)."""
+
+    def make(user):
+        return Client() if user is None else _client_for(user)
+
+    return make

@@ -1,0 +1,76 @@
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from factory.django import DjangoModelFactory
+
+from accounts.models import Guidelines, Region, RoleAssignment, RoleChange, Skill, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class SkillFactory(DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Færdighed {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"medlem{n}@example.com")
+    display_name = factory.Faker("name", locale="da_DK")
+    password = factory.django.Password(PASSWORD)
+    company = factory.Faker("company", locale="da_DK")
+    region = Region.MIDTJYLLAND
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        for role in extracted or []:
+            RoleAssignment.objects.create(user=obj, role=role)
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted:
+            TOTP.activate(obj, generate_totp_secret())
+
+    @factory.post_generation
+    def skills(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.skills.set(extracted)
+
+
+class RoleAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = "organiser"
+
+
+class RoleChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = RoleChange
+
+    user = factory.SubFactory(UserFactory)
+    role = "organiser"
+    action = RoleChange.Action.GRANTED
+
+
+class GuidelinesFactory(DjangoModelFactory):
+    class Meta:
+        model = Guidelines
+        django_get_or_create = ["language"]
+
+    language = "da"
+    body = "Vær venlig."
+    body_html = "<p>Vær venlig.</p>"

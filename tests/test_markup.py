@@ -1,0 +1,66 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from netvaerk.markup import MAX_SOURCE_CHARS, MarkupError, render_markdown
+
+
+def test_markdown_features():
+    html = render_markdown(
+        "**fed** _kursiv_\n\n- a\n- b\n\n```\nkode <b>\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    )
+    assert "<strong>fed</strong>" in html
+    assert "<em>kursiv</em>" in html
+    assert "<li>a</li>" in html
+    assert "kode &lt;b&gt;" in html
+    assert "<table>" in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[klik](javascript:alert(1))",
+        "[klik](java\x03script:alert(1))",
+        "[klik](JaVaScRiPt:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        "<iframe src=https://evil.example></iframe>",
+    ],
+)
+def test_dangerous_input_is_neutralised(source):
+    tags = Tags()
+    tags.feed(render_markdown(source))
+    names = {name for name, _ in tags.found}
+    assert not names & {"script", "img", "iframe"}
+    for _, attrs in tags.found:
+        for attr, value in attrs:
+            assert not attr.startswith("on")
+            if attr == "href":
+                assert value.startswith(("http://", "https://", "mailto:")), value
+
+
+class Tags(HTMLParser):
+    """Collects the real tags and attributes of rendered HTML (not escaped text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def test_links_get_nofollow_ugc_noopener():
+    html = render_markdown("Se https://example.com og [her](https://example.org)")
+    assert html.count('rel="nofollow ugc noopener"') == 2
+
+
+def test_control_characters_and_line_endings_are_normalised():
+    assert render_markdown("a\r\nb\x00c\x1f") == render_markdown("a\nbc")
+
+
+def test_oversized_source_is_rejected():
+    with pytest.raises(MarkupError):
+        render_markdown("x" * (MAX_SOURCE_CHARS + 1))
