@@ -98,7 +98,9 @@ class ProfileForm(forms.ModelForm):
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Search members"), required=False, max_length=100)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
     skill = forms.SlugField(required=False, allow_unicode=True, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

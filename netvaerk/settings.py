@@ -229,7 +229,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # no collectstatic output yet; its warning about that is noise.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

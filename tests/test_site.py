@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -209,3 +210,58 @@ def test_sqlite_is_tuned_for_a_small_server():
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 5
+
+
+def test_production_mode_serves_pages_with_the_static_manifest(tmp_path):
+    """collectstatic with the compressed manifest, then a page in production
+    mode: every static file a page names must be in the manifest."""
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x7!k2" * 12,
+        "DJANGO_ALLOWED_HOSTS": "netvaerk.example.org",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "netvaerk.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    code = (
+        "import django, json, re; django.setup();"
+        "from django.test import Client;"
+        "from django.test.utils import setup_test_environment; setup_test_environment();"
+        "r = Client().get('/', secure=True, headers={'host': 'netvaerk.example.org'});"
+        "print(json.dumps([r.status_code, bool(r.get('Strict-Transport-Security')),"
+        " re.findall(r'/static/([^\"?]+)', r.content.decode())]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    status, hsts, paths = json.loads(result.stdout)
+    assert (status, hsts) == (200, True)
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = set(manifest["paths"].values())
+    assert len(paths) >= 5
+    assert set(paths) <= hashed, set(paths) - hashed
+
+
+@pytest.mark.django_db
+def test_admin_login_renders_for_staff(client):
+    assert client.get("/admin/login/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_translated_in_english(member_client):
+    response = member_client.get("/en/medlemmer/roller/")
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.text
