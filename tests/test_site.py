@@ -116,7 +116,7 @@ def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_check_deploy_is_clean_in_production_mode():
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
@@ -124,7 +124,7 @@ def test_check_deploy_is_clean_in_production_mode():
         "DJANGO_ALLOWED_HOSTS": "netvaerk.example.org",
         "DJANGO_EMAIL_HOST": "smtp.example.org",
     }
-    env.pop("DATABASE_URL", None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -137,8 +137,13 @@ def test_check_deploy_is_clean_in_production_mode():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_deploy_rejects_the_default_secret_key():
-    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "netvaerk.example.org"}
+def test_check_deploy_rejects_the_default_secret_key(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "netvaerk.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     env.pop("DJANGO_SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -223,7 +228,7 @@ def test_production_mode_serves_pages_with_the_static_manifest(tmp_path):
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DJANGO_SETTINGS_MODULE": "netvaerk.settings",
     }
-    env.pop("DATABASE_URL", None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
