@@ -1,6 +1,8 @@
 """The one place that turns user Markdown into safe HTML, once, at write time."""
 
 import re
+import signal
+import threading
 
 import bleach
 import markdown
@@ -9,6 +11,9 @@ from markdown.extensions import Extension
 
 MAX_SOURCE_CHARS = 50_000
 MAX_HTML_CHARS = 200_000
+# Python-Markdown is quadratic on some inputs (thousands of "[" or "!["):
+# a render that takes longer than this is refused instead of tying up a worker.
+RENDER_SECONDS = 1.0
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
@@ -37,6 +42,14 @@ class MarkupError(ValueError):
     """The text cannot be published as it is (too long, or too costly to render)."""
 
 
+class MarkupTooSlow(MarkupError):
+    pass
+
+
+class _Alarm(Exception):
+    pass
+
+
 def clean_source(source: str) -> str:
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_CHARS.sub("", source)
@@ -58,16 +71,54 @@ _cleaner = bleach.Cleaner(
 )
 
 
+def _render(source: str) -> str:
+    try:
+        return markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
+    except RecursionError as error:
+        raise MarkupError("too deeply nested") from error
+
+
+def _render_in_time(source: str, seconds: float) -> str:
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        # gunicorn's sync workers, the task worker and tests: interrupt the render.
+        def on_alarm(signum, frame):
+            raise _Alarm
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return _render(source)
+        except _Alarm as error:
+            raise MarkupTooSlow("rendering took too long") from error
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    # Threaded servers cannot interrupt a thread: stop waiting after the budget
+    # (the abandoned render finishes on its own in the background).
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["html"] = _render(source)
+        except MarkupError as error:
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="markdown-render", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise MarkupTooSlow("rendering took too long")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["html"]
+
+
 def render_markdown(source: str) -> str:
     """Render Markdown to sanitised HTML. Raises MarkupError when it cannot."""
     source = clean_source(source)
     if len(source) > MAX_SOURCE_CHARS:
         raise MarkupError("source too long")
-    try:
-        html = markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
-    except RecursionError as error:
-        raise MarkupError("too deeply nested") from error
-    html = _cleaner.clean(html)
+    html = _cleaner.clean(_render_in_time(source, RENDER_SECONDS))
     if len(html) > MAX_HTML_CHARS:
         raise MarkupError("rendered text too long")
     return html

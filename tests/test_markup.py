@@ -64,3 +64,40 @@ def test_control_characters_and_line_endings_are_normalised():
 def test_oversized_source_is_rejected():
     with pytest.raises(MarkupError):
         render_markdown("x" * (MAX_SOURCE_CHARS + 1))
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["[" * 5000 + "a" + "]" * 5000, "![" * 5000, "[](" * 5000],
+    ids=["brackets", "images", "open-links"],
+)
+def test_pathological_input_is_refused_within_the_time_budget(source):
+    import time
+
+    from netvaerk.markup import MarkupTooSlow
+
+    started = time.monotonic()
+    with pytest.raises(MarkupTooSlow):
+        render_markdown(source)
+    assert time.monotonic() - started < 3
+
+
+def test_time_budget_also_holds_off_the_main_thread():
+    import threading
+    import time
+
+    from netvaerk.markup import MarkupTooSlow
+
+    outcome = {}
+
+    def run():
+        started = time.monotonic()
+        try:
+            render_markdown("![" * 5000)
+        except MarkupTooSlow:
+            outcome["refused_after"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    assert outcome["refused_after"] < 3
