@@ -1,6 +1,7 @@
 """A believable Danish network for `make run` (see `manage.py seed_demo`)."""
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -81,12 +82,16 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     """Create the demo network once. Returns the logins and whether anything was new."""
     created_any = False
     logins = []
+    password_hash = None  # hashed once: the password hasher is slow on purpose
     for local, name, company, industry, region, skills, looking_for, roles in PEOPLE:
         email = demo_email(local)
         user = User.objects.filter(email=email).first()
         if user is None:
             created_any = True
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User.objects.create_user(email=email, display_name=name)
+            user.password = password_hash
+            user.save(update_fields=["password"])
             services.register_member(user=user, display_name=name)
             services.update_profile(
                 member=user,

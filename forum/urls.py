@@ -6,4 +6,14 @@ app_name = "forum"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("seneste/", views.latest, name="latest"),
+    path("ubesvarede/", views.unanswered, name="unanswered"),
+    path("uloeste/", views.unsolved, name="unsolved"),
+    path("ny/", views.thread_create, name="thread_create"),
+    path("c/<str:slug>/", views.category_detail, name="category_detail"),
+    path("tag/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread_detail"),
+    path("svar/<int:pk>/", views.reply_create, name="reply_create"),
+    path("p/<int:pk>/", views.post_permalink, name="post_permalink"),
+    path("p/<int:pk>/accepter/", views.accept_answer, name="accept_answer"),
 ]

@@ -1,5 +1,248 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import is_member, require
+from forum import services
+from forum.forms import ReplyForm, ThreadFilterForm, ThreadForm
+from forum.models import POSTS_PER_PAGE, Tag
+from forum.permissions import (
+    can_accept_answer,
+    can_reply,
+    can_start_thread,
+    visible_categories,
+    visible_posts,
+    visible_threads,
+)
+from netvaerk.ratelimit import limit_writes
+
+
+def _page(request, queryset, per_page=None):
+    paginator = Paginator(queryset, per_page or settings.NETVAERK_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def index(request):
-    return render(request, "forum/index.html", {})
+    categories = visible_categories(request.user).for_index()
+    return render(
+        request,
+        "forum/index.html",
+        {"categories": categories, "can_start": is_member(request.user)},
+    )
+
+
+def _thread_list(request, *, threads, title, intro="", list_kind="latest", category=None, tag=None):
+    form = ThreadFilterForm(request.GET or None)
+    if form.is_valid() and list_kind in ("unanswered", "unsolved"):
+        if form.cleaned_data["category"]:
+            threads = threads.filter(category__slug=form.cleaned_data["category"])
+        if form.cleaned_data["tag"]:
+            threads = threads.filter(tags__slug=form.cleaned_data["tag"])
+    page = _page(request, threads)
+    return render(
+        request,
+        "forum/thread_list.html",
+        {
+            "page_obj": page,
+            "query": _query_without_page(request),
+            "title": title,
+            "intro": intro,
+            "list_kind": list_kind,
+            "category": category,
+            "tag": tag,
+            "categories": visible_categories(request.user).ordered()
+            if list_kind in ("unanswered", "unsolved")
+            else None,
+            "can_start": category is None or can_start_thread(request.user, category),
+        },
+    )
+
+
+def latest(request):
+    threads = visible_threads(request.user).for_listing(request.user)
+    return _thread_list(request, threads=threads, title=_("Latest"))
+
+
+def unanswered(request):
+    threads = (
+        visible_threads(request.user)
+        .unanswered()
+        .for_listing(request.user)
+        .order_by("created_at", "pk")
+    )
+    return _thread_list(
+        request,
+        threads=threads,
+        title=_("Unanswered"),
+        intro=_("Questions nobody has answered yet, the longest-waiting first. Can you help?"),
+        list_kind="unanswered",
+    )
+
+
+def unsolved(request):
+    threads = visible_threads(request.user).unsolved().for_listing(request.user)
+    return _thread_list(
+        request,
+        threads=threads,
+        title=_("Unsolved"),
+        intro=_("Questions without an accepted answer."),
+        list_kind="unsolved",
+    )
+
+
+def category_detail(request, slug):
+    category = get_object_or_404(visible_categories(request.user), slug=slug)
+    threads = visible_threads(request.user).filter(category=category).for_listing(request.user)
+    return _thread_list(
+        request,
+        threads=threads,
+        title=category.name,
+        intro=category.description,
+        list_kind="category",
+        category=category,
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    threads = visible_threads(request.user).filter(tags=tag).for_listing(request.user)
+    return _thread_list(
+        request,
+        threads=threads,
+        title=_("Tag: %(name)s") % {"name": tag.name},
+        list_kind="tag",
+        tag=tag,
+    )
+
+
+def _thread_or_404(user, pk):
+    return get_object_or_404(
+        visible_threads(user).select_related(
+            "category", "author", "accepted_post", "accepted_post__author"
+        ),
+        pk=pk,
+    )
+
+
+def thread_detail(request, pk, slug):
+    thread = _thread_or_404(request.user, pk)
+    if slug != thread.slug:
+        return redirect(thread, permanent=True)
+    page = _page(request, thread.posts.for_thread_page(), per_page=POSTS_PER_PAGE)
+    services.record_view(thread=thread)
+    last_number = page.object_list[len(page.object_list) - 1].number if page.object_list else 0
+    services.mark_read(user=request.user, thread=thread, number=last_number)
+    return _render_thread(request, thread, page, ReplyForm())
+
+
+def _render_thread(request, thread, page, form, *, status=200):
+    accepting = can_accept_answer(request.user, thread)
+    for post in page.object_list:
+        post.can_accept = accepting and post.number > 1
+        post.is_accepted = post.pk == thread.accepted_post_id
+    return render(
+        request,
+        "forum/thread_detail.html",
+        {
+            "thread": thread,
+            "page_obj": page,
+            "form": form,
+            "can_reply": can_reply(request.user, thread),
+            "can_accept": accepting,
+            "show_accepted": thread.accepted_post_id is not None,
+        },
+        status=status,
+    )
+
+
+def post_permalink(request, pk):
+    post = get_object_or_404(visible_posts(request.user).select_related("thread"), pk=pk)
+    url = post.thread.get_absolute_url()
+    if post.page_number > 1:
+        url += f"?page={post.page_number}"
+    return redirect(f"{url}#post-{post.pk}")
+
+
+@login_required
+@limit_writes("forum_post")
+@require_http_methods(["GET", "POST"])
+def thread_create(request):
+    categories = visible_categories(request.user).ordered()
+    allowed = [c.pk for c in categories if can_start_thread(request.user, c)]
+    require(bool(allowed))
+    categories = categories.filter(pk__in=allowed)
+    initial = {}
+    if request.GET.get("kategori"):
+        initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
+    form = ThreadForm(request.POST or None, categories=categories, initial=initial)
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        data = form.cleaned_data
+        thread = services.start_thread(
+            category=data["category"],
+            author=request.user,
+            title=data["title"],
+            kind=data["kind"],
+            body=data["body"],
+            tags=data["tags_text"],
+            submission_key=data["submission_key"],
+        )
+        messages.success(request, _("Your thread was published."))
+        return redirect(thread)
+    template = "forum/thread_form.html"
+    if request.htmx and "preview" in request.POST:
+        template += "#preview"
+    return render(request, template, {"form": form, "previewing": "preview" in request.POST})
+
+
+@login_required
+@limit_writes("forum_post")
+@require_http_methods(["GET", "POST"])
+def reply_create(request, pk):
+    thread = _thread_or_404(request.user, pk)
+    require(can_reply(request.user, thread))
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        post = services.post_reply(
+            thread=thread,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
+        messages.success(request, _("Your reply was posted."))
+        return redirect(post.get_absolute_url())
+    template = "forum/reply_form.html"
+    if request.htmx and "preview" in request.POST:
+        template += "#preview"
+    return render(
+        request,
+        template,
+        {"thread": thread, "form": form, "previewing": "preview" in request.POST},
+    )
+
+
+@login_required
+@require_POST
+def accept_answer(request, pk):
+    post = get_object_or_404(visible_posts(request.user).select_related("thread"), pk=pk)
+    thread = post.thread
+    require(can_accept_answer(request.user, thread))
+    if "unaccept" in request.POST:
+        services.unaccept_answer(thread=thread)
+        messages.success(request, _("The answer is no longer marked as accepted."))
+    else:
+        if post.number == 1:
+            raise Http404
+        services.accept_answer(thread=thread, post=post)
+        messages.success(request, _("The answer is marked as accepted. Thank you!"))
+    return redirect(post.get_absolute_url())

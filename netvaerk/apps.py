@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_table(sender, using, **kwargs):
+    """The database cache needs its table; create it with every migrate."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class NetvaerkConfig(AppConfig):
     name = "netvaerk"
     verbose_name = "Netværk"
+
+    def ready(self):
+        post_migrate.connect(_create_cache_table, sender=self)

@@ -313,6 +313,7 @@ NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),
     "role_change": (60, 3600),
     "guidelines_edit": (30, 3600),
+    "forum_post": (30, 3600),
 }
 
 LOGGING = {

@@ -74,3 +74,68 @@ class GuidelinesFactory(DjangoModelFactory):
     language = "da"
     body = "Vær venlig."
     body_html = "<p>Vær venlig.</p>"
+
+
+# --- Forum ------------------------------------------------------------------
+
+from forum.models import Category, Post, Tag, Thread, ThreadRead  # noqa: E402
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+    slug = factory.Sequence(lambda n: f"kategori-{n}")
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"emne{n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower())
+
+
+class ThreadFactory(DjangoModelFactory):
+    """A thread with its first post (every thread has one)."""
+
+    class Meta:
+        model = Thread
+        skip_postgeneration_save = True
+
+    category = factory.SubFactory(CategoryFactory)
+    title = factory.Sequence(lambda n: f"Spørgsmål nummer {n}")
+    slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-"))
+    author = factory.SubFactory(UserFactory)
+    last_poster = factory.SelfAttribute("author")
+
+    @factory.post_generation
+    def first_post(obj, create, extracted, **kwargs):
+        if create:
+            Post.objects.create(
+                thread=obj, number=1, author=obj.author, body="Hej", body_html="<p>Hej</p>"
+            )
+
+
+class PostFactory(DjangoModelFactory):
+    """A reply; use forum.services.post_reply when counters matter."""
+
+    class Meta:
+        model = Post
+
+    thread = factory.SubFactory(ThreadFactory)
+    number = factory.LazyAttribute(lambda o: o.thread.posts.count() + 1)
+    author = factory.SubFactory(UserFactory)
+    body = "Svar"
+    body_html = "<p>Svar</p>"
+
+
+class ThreadReadFactory(DjangoModelFactory):
+    class Meta:
+        model = ThreadRead
+
+    user = factory.SubFactory(UserFactory)
+    thread = factory.SubFactory(ThreadFactory)
+    last_read_number = 1

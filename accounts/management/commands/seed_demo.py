@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from accounts import demo
+from forum import demo as forum_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with translation.override("da"):
             logins, created = demo.seed()
+            created = forum_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:

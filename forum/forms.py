@@ -1,0 +1,119 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Category, ThreadKind
+from forum.services import MAX_TAGS, parse_tags
+from netvaerk.markup import (
+    MAX_SOURCE_CHARS,
+    MarkupError,
+    MarkupTooSlow,
+    clean_source,
+    render_markdown,
+)
+
+
+def _clean_body(value: str) -> tuple[str, str]:
+    """The cleaned source and its rendering, or a clear error."""
+    body = clean_source(value).strip("\n")
+    if not body.strip():
+        raise forms.ValidationError(_("Please write something."))
+    if len(body) > MAX_SOURCE_CHARS:
+        raise forms.ValidationError(
+            _("The text is too long: at most %(max)s characters, this is %(length)s.")
+            % {"max": f"{MAX_SOURCE_CHARS:,}".replace(",", "."), "length": len(body)}
+        )
+    try:
+        html = render_markdown(body)
+    except MarkupTooSlow as error:
+        raise forms.ValidationError(
+            _("The formatting of this text is too complex to show. Please simplify it.")
+        ) from error
+    except MarkupError as error:
+        raise forms.ValidationError(
+            _("The text could not be formatted. Please shorten or simplify it.")
+        ) from error
+    return body, html
+
+
+class BodyMixin:
+    def clean_body(self):
+        body, self.preview_html = _clean_body(self.cleaned_data["body"])
+        return body
+
+
+class ReplyForm(BodyMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_SOURCE_CHARS + 1000,
+        help_text=_("Markdown: **bold**, _italic_, lists with “-”, links and ``` for code."),
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preview_html = ""
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+
+class ThreadForm(BodyMixin, forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(
+        label=_("What kind of thread?"),
+        choices=ThreadKind.choices,
+        initial=ThreadKind.QUESTION,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=150,
+        help_text=_("Say what it is about in one sentence, e.g. “Moms på ydelser til EU-kunder?”"),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=MAX_SOURCE_CHARS + 1000,
+        help_text=_("Tell what you have tried and what you need. Markdown works."),
+    )
+    tags_text = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=300,
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    field_order = ["category", "kind", "title", "body", "tags_text"]
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["tags_text"].help_text = _(
+            "Up to %(count)s, separated by commas, e.g. moms, ApS."
+        ) % {"count": MAX_TAGS}
+        self.preview_html = ""
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+    def clean_title(self):
+        title = " ".join(clean_source(self.cleaned_data["title"]).split())
+        if not title:
+            raise forms.ValidationError(_("Please write a title."))
+        return title
+
+    def clean_tags_text(self):
+        tags = parse_tags(self.cleaned_data["tags_text"])
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("Please use at most %(count)s tags.") % {"count": MAX_TAGS}
+            )
+        return tags
+
+
+class ThreadFilterForm(forms.Form):
+    category = forms.SlugField(required=False, allow_unicode=True)
+    tag = forms.SlugField(required=False, allow_unicode=True)

@@ -1,0 +1,158 @@
+"""Forum writes; each in one transaction, counters with F()."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from forum.models import Category, Post, Tag, Thread, ThreadRead
+from netvaerk.markup import render_markdown
+
+MAX_TAGS = 5
+
+
+def thread_slug(title: str) -> str:
+    return slugify(title, allow_unicode=True)[:150] or "traad"
+
+
+def parse_tags(text: str) -> list[str]:
+    names: dict[str, str] = {}
+    for raw in text.replace(";", ",").split(","):
+        name = " ".join(raw.split())[:40]
+        slug = slugify(name, allow_unicode=True)
+        if name and slug and slug not in names:
+            names[slug] = name
+    return list(names.values())
+
+
+def _tag_objects(names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names[:MAX_TAGS]:
+        tag, _ = Tag.objects.get_or_create(
+            slug=slugify(name, allow_unicode=True), defaults={"name": name}
+        )
+        tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def start_thread(
+    *,
+    category: Category,
+    author: User,
+    title: str,
+    kind: str,
+    body: str,
+    tags: list[str] | None = None,
+    submission_key: str = "",
+) -> Thread:
+    """Create a thread with its first post. A repeated submission returns the first."""
+    if submission_key:
+        existing = (
+            Post.objects.filter(author=author, submission_key=submission_key, number=1)
+            .select_related("thread")
+            .first()
+        )
+        if existing:
+            return existing.thread
+    now = timezone.now()
+    thread = Thread.objects.create(
+        category=category,
+        title=title,
+        slug=thread_slug(title),
+        kind=kind,
+        author=author,
+        created_at=now,
+        last_posted_at=now,
+        last_poster=author,
+    )
+    thread.tags.set(_tag_objects(tags or []))
+    Post.objects.create(
+        thread=thread,
+        number=1,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+        submission_key=submission_key,
+    )
+    Category.objects.filter(pk=category.pk).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + 1
+    )
+    mark_read(user=author, thread=thread, number=1)
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, thread: Thread, author: User, body: str, submission_key: str = "") -> Post:
+    """Add a reply. A repeated submission (double click) returns the first post."""
+    if submission_key:
+        existing = Post.objects.filter(author=author, submission_key=submission_key).first()
+        if existing:
+            return existing
+    body_html = render_markdown(body)
+    # Lock the thread row: numbers are handed out one at a time.
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                thread=locked,
+                number=locked.reply_count + 2,
+                author=author,
+                body=body,
+                body_html=body_html,
+                created_at=now,
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        existing = Post.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
+    updates = {
+        "reply_count": F("reply_count") + 1,
+        "last_posted_at": now,
+        "last_poster": author,
+    }
+    if locked.first_reply_at is None and author.pk != locked.author_id:
+        updates["first_reply_at"] = now
+    Thread.objects.filter(pk=locked.pk).update(**updates)
+    Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
+    mark_read(user=author, thread=locked, number=post.number)
+    return post
+
+
+@transaction.atomic
+def accept_answer(*, thread: Thread, post: Post) -> None:
+    if post.thread_id != thread.pk or post.number == 1:
+        raise ValueError("only a reply in the same thread can be the accepted answer")
+    Thread.objects.filter(pk=thread.pk).update(accepted_post=post)
+
+
+@transaction.atomic
+def unaccept_answer(*, thread: Thread) -> None:
+    Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
+
+
+def mark_read(*, user: User, thread: Thread, number: int) -> None:
+    """Remember how far the member has read (never moves backwards)."""
+    if not user.is_authenticated:
+        return
+    updated = ThreadRead.objects.filter(user=user, thread=thread).update(
+        last_read_number=Greatest(F("last_read_number"), number), read_at=timezone.now()
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ThreadRead.objects.create(user=user, thread=thread, last_read_number=number)
+        except IntegrityError:  # created by a parallel request
+            ThreadRead.objects.filter(user=user, thread=thread).update(
+                last_read_number=Greatest(F("last_read_number"), number)
+            )
+
+
+def record_view(*, thread: Thread) -> None:
+    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)

@@ -1,0 +1,1 @@
+"""No models: present so that post_migrate reaches this app (see apps.py)."""

@@ -1,0 +1,90 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from forum.models import Access, Thread
+from tests.factories import PASSWORD, CategoryFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, site, email):
+    page.goto(site + "/konto/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("button", name="Log ud")).to_be_visible()
+
+
+def test_ask_answer_accept_and_the_question_leaves_unsolved(site, page, browser, assert_accessible):
+    # Transactional tests flush the migrated categories: make the one we need.
+    CategoryFactory(name="Spørgsmål & svar", read_access=Access.MEMBERS)
+    UserFactory(email="asker@example.com", display_name="Asta Asker")
+    UserFactory(email="helper@example.com", display_name="Henning Hjælper")
+
+    # Asta asks, previewing first (live with htmx).
+    log_in(page, site, "asker@example.com")
+    page.goto(site + "/forum/")
+    assert_accessible(page)
+    page.locator("#main").get_by_role("link", name="Ny tråd").click()
+    assert_accessible(page)
+    page.get_by_label("Titel").fill("Hvordan kommer jeg i gang med OSS-moms?")
+    page.get_by_label("Tekst").fill("Jeg sælger til **Tyskland**. Hvad gør jeg?")
+    page.get_by_label("Emner").fill("moms, EU")
+    page.get_by_role("button", name="Forhåndsvis").click()
+    expect(page.locator("#thread-preview strong")).to_have_text("Tyskland")
+    page.get_by_role("button", name="Udgiv").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("OSS-moms")
+    assert_accessible(page)
+
+    # Henning sees it under Ubesvarede and answers.
+    other = browser.new_context(locale="da-DK")
+    helper = other.new_page()
+    helper.set_default_timeout(10_000)
+    log_in(helper, site, "helper@example.com")
+    helper.goto(site + "/forum/ubesvarede/")
+    assert_accessible(helper)
+    helper.get_by_role("link", name="Hvordan kommer jeg i gang med OSS-moms?").click()
+    helper.get_by_label("Dit svar").fill("Tilmeld dig **OSS** hos Skattestyrelsen.")
+    helper.get_by_role("button", name="Send svar").click()
+    expect(helper.locator(".post").nth(1)).to_contain_text("Tilmeld dig OSS")
+    other.close()
+
+    # Asta accepts the answer; the thread is solved and leaves Uløste.
+    page.reload()
+    page.get_by_role("button", name="Markér som accepteret svar").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Løst")
+    expect(page.locator(".accepted-answer")).to_contain_text("Henning Hjælper")
+    assert_accessible(page)
+    thread = Thread.objects.get()
+    assert thread.accepted_post.author.email == "helper@example.com"
+    page.goto(site + "/forum/uloeste/")
+    expect(page.get_by_text("OSS-moms")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_reply_preview_without_javascript(site, browser, assert_accessible_nojs):
+    UserFactory(email="nojs@example.com")
+    category = CategoryFactory(name="Spørgsmål & svar")
+    from forum import services
+
+    author = UserFactory()
+    thread = services.start_thread(
+        category=category, author=author, title="Bogføring uden JavaScript", kind="question",
+        body="Hej",
+    )  # fmt: skip
+    context = browser.new_context(java_script_enabled=False, locale="da-DK")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, site, "nojs@example.com")
+    page.goto(site + thread.get_absolute_url())
+    page.get_by_label("Dit svar").fill("Prøv _Dinero_.")
+    page.get_by_role("button", name="Forhåndsvis").click()
+    expect(page.locator(".preview em")).to_have_text("Dinero")
+    expect(page.get_by_label("Dit svar")).to_have_value("Prøv _Dinero_.")
+    page.get_by_role("button", name="Send svar").click()
+    expect(page).to_have_url(re.compile(r"#post-\d+$"))
+    expect(page.locator(".post").nth(1)).to_contain_text("Prøv Dinero")
+    assert_accessible_nojs(page)
+    context.close()

@@ -1,0 +1,62 @@
+import pytest
+from django.urls import reverse
+
+from forum import services
+from forum.models import Access
+from tests.factories import CategoryFactory, TagFactory, ThreadFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _threads(count):
+    category = CategoryFactory(read_access=Access.EVERYONE)
+    tags = TagFactory.create_batch(2)
+    for thread in ThreadFactory.create_batch(count, category=category, kind="question"):
+        thread.tags.set(tags)
+    return category
+
+
+@pytest.mark.parametrize("count", [1, 25])
+@pytest.mark.parametrize("url", ["forum:latest", "forum:unanswered", "forum:unsolved"])
+def test_thread_lists_queries_do_not_grow(member_client, django_assert_max_num_queries, count, url):
+    _threads(count)
+    with django_assert_max_num_queries(7):
+        assert member_client.get(reverse(url)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_category_page_queries_do_not_grow(member_client, django_assert_max_num_queries, count):
+    category = _threads(count)
+    with django_assert_max_num_queries(8):
+        assert member_client.get(category.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_forum_index_queries_do_not_grow(member_client, django_assert_max_num_queries, count):
+    CategoryFactory.create_batch(count)
+    _threads(3)
+    with django_assert_max_num_queries(4):
+        assert member_client.get(reverse("forum:index")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_thread_page_queries_do_not_grow(member_client, django_assert_max_num_queries, count):
+    thread = ThreadFactory(kind="question")
+    repliers = UserFactory.create_batch(3)
+    posts = [
+        services.post_reply(thread=thread, author=repliers[i % 3], body=f"svar {i}")
+        for i in range(count)
+    ]
+    services.accept_answer(thread=thread, post=posts[0])
+    with django_assert_max_num_queries(11):
+        assert member_client.get(thread.get_absolute_url()).status_code == 200
+
+
+def test_lists_never_load_post_bodies(member_client, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _threads(3)
+    with CaptureQueriesContext(connection) as queries:
+        member_client.get(reverse("forum:latest"))
+    assert not any("body" in q["sql"] for q in queries.captured_queries)

@@ -1,0 +1,316 @@
+import pytest
+from django.urls import reverse
+
+from forum import services
+from forum.models import Access, Post, Thread
+from tests.conftest import ROLES, make_user
+from tests.factories import CategoryFactory, TagFactory, ThreadFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def qa():
+    return CategoryFactory(name="Spørgsmål", slug="sporgsmal")
+
+
+def thread_data(category_obj, **changes):
+    return {
+        "category": category_obj.pk,
+        "kind": "question",
+        "title": "Hvordan registrerer jeg moms?",
+        "body": "Jeg er ny og **forvirret**.",
+        "tags_text": "moms, opstart",
+        "submission_key": "key-1",
+        **changes,
+    }
+
+
+# --- Reading ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_private_categories_are_404_for_those_who_may_not_read(client_for, role):
+    staff_only = CategoryFactory(read_access=Access.STAFF)
+    thread = ThreadFactory(category=staff_only, title="Hemmelig plan")
+    client = client_for(make_user(role))
+    allowed = role in ("moderator", "network_leader")
+    assert client.get(staff_only.get_absolute_url()).status_code == (200 if allowed else 404)
+    assert client.get(thread.get_absolute_url()).status_code == (200 if allowed else 404)
+    post = thread.posts.get()
+    assert client.get(post.get_absolute_url()).status_code == (302 if allowed else 404)
+    for url in ("forum:latest", "forum:unanswered", "forum:unsolved", "forum:index"):
+        assert ("Hemmelig plan" in client.get(reverse(url)).text) is allowed
+
+
+def test_anonymous_visitors_read_public_categories_only(client):
+    public = ThreadFactory(category=CategoryFactory(read_access=Access.EVERYONE), title="Nyhed")
+    members = ThreadFactory(category=CategoryFactory(read_access=Access.MEMBERS), title="Intern")
+    page = client.get(reverse("forum:latest")).text
+    assert "Nyhed" in page and "Intern" not in page
+    assert client.get(public.get_absolute_url()).status_code == 200
+    assert client.get(members.get_absolute_url()).status_code == 404
+
+
+def test_stale_slug_redirects_to_the_canonical_url(member_client):
+    thread = ThreadFactory(title="Ny titel", slug="ny-titel")
+    response = member_client.get(f"/forum/t/{thread.pk}/gammel-titel/")
+    assert response.status_code == 301
+    assert response["Location"] == thread.get_absolute_url()
+
+
+def test_post_permalink_lands_on_the_right_page(member_client):
+    thread = ThreadFactory()
+    replier = UserFactory()
+    posts = [
+        services.post_reply(thread=thread, author=replier, body=f"svar {i}") for i in range(25)
+    ]
+    response = member_client.get(posts[-1].get_absolute_url())
+    assert response["Location"] == f"{thread.get_absolute_url()}?page=2#post-{posts[-1].pk}"
+    page = member_client.get(f"{thread.get_absolute_url()}?page=2")
+    assert f'id="post-{posts[-1].pk}"' in page.text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "99999999999999999999", "abc"])
+def test_odd_page_numbers_do_not_break_lists(member_client, page):
+    ThreadFactory()
+    assert member_client.get(reverse("forum:latest"), {"page": page}).status_code == 200
+
+
+def test_unknown_ids_are_404(member_client):
+    assert member_client.get("/forum/t/999999/x/").status_code == 404
+    assert member_client.get("/forum/t/abc/x/").status_code == 404
+    assert member_client.get("/forum/p/999999/").status_code == 404
+    assert member_client.get("/forum/c/findes-ikke/").status_code == 404
+    assert member_client.get("/forum/tag/findes-ikke/").status_code == 404
+
+
+def test_unread_marker_and_read_tracking(member, member_client):
+    thread = ThreadFactory(title="Læs mig")
+    assert "Ulæst" in member_client.get(reverse("forum:latest")).text
+    member_client.get(thread.get_absolute_url())
+    assert "Ulæst" not in member_client.get(reverse("forum:latest")).text
+    services.post_reply(thread=thread, author=UserFactory(), body="Nyt svar")
+    assert "Ulæst" in member_client.get(reverse("forum:latest")).text
+
+
+def test_views_are_counted(member_client):
+    thread = ThreadFactory()
+    member_client.get(thread.get_absolute_url())
+    member_client.get(thread.get_absolute_url())
+    thread.refresh_from_db()
+    assert thread.view_count == 2
+
+
+def test_unanswered_and_unsolved_lists_filter_by_category_and_tag(member_client):
+    moms = TagFactory(name="moms")
+    one = ThreadFactory(title="Første spørgsmål", kind="question")
+    one.tags.add(moms)
+    other = ThreadFactory(title="Andet spørgsmål", kind="question")
+    url = reverse("forum:unanswered")
+    page = member_client.get(url).text
+    assert "Første spørgsmål" in page and "Andet spørgsmål" in page
+    by_tag = member_client.get(url, {"tag": "moms"}).text
+    assert "Første spørgsmål" in by_tag and "Andet spørgsmål" not in by_tag
+    by_category = member_client.get(url, {"category": other.category.slug}).text
+    assert "Andet spørgsmål" in by_category and "Første spørgsmål" not in by_category
+    assert "Første spørgsmål" in member_client.get(reverse("forum:unsolved")).text
+
+
+def test_tag_page_lists_its_threads(member_client):
+    tag = TagFactory(name="regnskab")
+    thread = ThreadFactory(title="Regnskabsprogram?")
+    thread.tags.add(tag)
+    ThreadFactory(title="Noget andet")
+    page = member_client.get(tag.get_absolute_url()).text
+    assert "Regnskabsprogram?" in page and "Noget andet" not in page
+
+
+# --- Starting threads -------------------------------------------------------
+
+
+def test_member_starts_a_question(member, member_client, qa):
+    response = member_client.post(reverse("forum:thread_create"), thread_data(qa))
+    thread = Thread.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == thread.get_absolute_url()
+    assert thread.author == member
+    assert "<strong>forvirret</strong>" in thread.posts.get().body_html
+
+
+def test_double_submit_creates_one_thread(member_client, qa):
+    member_client.post(reverse("forum:thread_create"), thread_data(qa))
+    member_client.post(reverse("forum:thread_create"), thread_data(qa))
+    assert Thread.objects.count() == 1
+
+
+def test_preview_without_javascript_rerenders_the_form(member_client, qa):
+    response = member_client.post(
+        reverse("forum:thread_create"), {**thread_data(qa), "preview": "1"}
+    )
+    assert response.status_code == 200
+    assert "<strong>forvirret</strong>" in response.text
+    assert "Hvordan registrerer jeg moms?" in response.text
+    assert not Thread.objects.exists()
+
+
+def test_preview_with_htmx_returns_only_the_preview(member_client, qa):
+    response = member_client.post(
+        reverse("forum:thread_create"),
+        {**thread_data(qa), "preview": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert "<strong>forvirret</strong>" in response.text
+    assert "<html" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 151}, "title"),
+        ({"body": ""}, "body"),
+        ({"body": "  \n\t "}, "body"),
+        ({"body": "\x00\x00"}, "body"),
+        ({"body": "x" * 50_001}, "body"),
+        ({"body": "![" * 5000}, "body"),
+        ({"kind": "poll"}, "kind"),
+        ({"category": "999999"}, "category"),
+        ({"tags_text": "a,b,c,d,e,f"}, "tags_text"),
+    ],
+)
+def test_bad_thread_input_gives_an_error_and_keeps_the_text(member_client, qa, changes, field):
+    data = thread_data(qa, **changes)
+    response = member_client.post(reverse("forum:thread_create"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Thread.objects.exists()
+    if field != "body":
+        assert "forvirret" in response.text
+    if field != "title":
+        assert "Hvordan registrerer jeg moms?" in response.text
+
+
+def test_members_cannot_start_threads_in_staff_categories(member_client):
+    news = CategoryFactory(read_access=Access.EVERYONE, start_access=Access.STAFF)
+    response = member_client.post(reverse("forum:thread_create"), thread_data(news))
+    assert response.status_code == 200
+    assert "category" in response.context["form"].errors
+    assert not Thread.objects.exists()
+
+
+def test_moderators_start_threads_in_staff_categories(moderator_client):
+    news = CategoryFactory(read_access=Access.EVERYONE, start_access=Access.STAFF)
+    response = moderator_client.post(reverse("forum:thread_create"), thread_data(news))
+    assert response.status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, qa):
+    response = client.post(reverse("forum:thread_create"), thread_data(qa))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    assert not Thread.objects.exists()
+
+
+# --- Replies ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_can_reply(client_for, role):
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.EVERYONE))
+    response = client_for(make_user(role)).post(
+        reverse("forum:reply_create", args=[thread.pk]), {"body": "Mit svar"}
+    )
+    posted = Post.objects.filter(thread=thread, number=2).exists()
+    assert posted is (role != "anonymous")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_locked_threads_take_replies_from_moderators_only(client_for, role):
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.EVERYONE), is_locked=True)
+    response = client_for(make_user(role)).post(
+        reverse("forum:reply_create", args=[thread.pk]), {"body": "Mit svar"}
+    )
+    allowed = role in ("moderator", "network_leader")
+    assert Post.objects.filter(thread=thread, number=2).exists() is allowed
+    if role not in ("anonymous",) and not allowed:
+        assert response.status_code == 403
+
+
+def test_reply_to_a_thread_one_may_not_read_is_404(member_client):
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.STAFF))
+    response = member_client.post(reverse("forum:reply_create", args=[thread.pk]), {"body": "Hej"})
+    assert response.status_code == 404
+
+
+def test_invalid_reply_keeps_the_text(member_client):
+    thread = ThreadFactory()
+    body = "![" * 5000
+    response = member_client.post(reverse("forum:reply_create", args=[thread.pk]), {"body": body})
+    assert response.status_code == 200
+    assert "body" in response.context["form"].errors
+    assert "![![" in response.text
+    assert not Post.objects.filter(number=2).exists()
+
+
+def test_reply_preview_without_and_with_javascript(member_client):
+    thread = ThreadFactory()
+    url = reverse("forum:reply_create", args=[thread.pk])
+    page = member_client.post(url, {"body": "_kursiv_", "preview": "1"})
+    assert "<em>kursiv</em>" in page.text and "<html" in page.text
+    fragment = member_client.post(
+        url, {"body": "_kursiv_", "preview": "1"}, headers={"HX-Request": "true"}
+    )
+    assert "<em>kursiv</em>" in fragment.text and "<html" not in fragment.text
+    assert not Post.objects.filter(number=2).exists()
+
+
+# --- Accepted answers -------------------------------------------------------
+
+
+def test_the_asker_accepts_an_answer(member, member_client):
+    thread = ThreadFactory(author=member, kind="question")
+    answer = services.post_reply(thread=thread, author=UserFactory(), body="Løsningen")
+    response = member_client.post(reverse("forum:accept_answer", args=[answer.pk]))
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert thread.accepted_post == answer
+    page = member_client.get(thread.get_absolute_url()).text
+    assert "Løst" in page and "Accepteret svar" in page
+    assert thread.title not in member_client.get(reverse("forum:unsolved")).text
+    member_client.post(reverse("forum:accept_answer", args=[answer.pk]), {"unaccept": "1"})
+    thread.refresh_from_db()
+    assert thread.accepted_post is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_accept_an_answer_on_someone_elses_question(client_for, role):
+    thread = ThreadFactory(kind="question", category=CategoryFactory(read_access=Access.EVERYONE))
+    answer = services.post_reply(thread=thread, author=UserFactory(), body="Svar")
+    response = client_for(make_user(role)).post(reverse("forum:accept_answer", args=[answer.pk]))
+    thread.refresh_from_db()
+    allowed = role in ("moderator", "network_leader")
+    assert (thread.accepted_post_id == answer.pk) is allowed
+    if role not in ("anonymous",) and not allowed:
+        assert response.status_code == 403
+
+
+def test_accepting_needs_post(member, member_client):
+    thread = ThreadFactory(author=member, kind="question")
+    answer = services.post_reply(thread=thread, author=UserFactory(), body="Svar")
+    assert member_client.get(reverse("forum:accept_answer", args=[answer.pk])).status_code == 405
+
+
+def test_the_question_cannot_be_accepted_as_its_own_answer(member, member_client):
+    thread = ThreadFactory(author=member, kind="question")
+    first = thread.posts.get()
+    response = member_client.post(reverse("forum:accept_answer", args=[first.pk]))
+    assert response.status_code == 404
+
+
+def test_time_to_first_answer_is_shown(member_client):
+    thread = ThreadFactory(kind="question")
+    services.post_reply(thread=thread, author=UserFactory(), body="Svar")
+    assert "første svar efter" in member_client.get(thread.get_absolute_url()).text
