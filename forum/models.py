@@ -186,7 +186,17 @@ class Thread(models.Model):
 
 class PostQuerySet(models.QuerySet):
     def for_thread_page(self):
-        return self.select_related("author").order_by("number")
+        return (
+            self.select_related("author")
+            .prefetch_related(
+                Prefetch(
+                    "reactions",
+                    queryset=Reaction.objects.select_related("user").order_by("created_at"),
+                    to_attr="reaction_list",
+                )
+            )
+            .order_by("number")
+        )
 
 
 class Post(models.Model):
@@ -204,6 +214,7 @@ class Post(models.Model):
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    reaction_count = models.PositiveIntegerField(_("thanks"), default=0)
     submission_key = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
@@ -248,3 +259,52 @@ class ThreadRead(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.thread}: {self.last_read_number}"
+
+
+class Reaction(models.Model):
+    """A member's "Tak" (thanks) for a post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="forum_one_reaction_per_post")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.post}"
+
+
+class BookmarkQuerySet(models.QuerySet):
+    def for_listing(self):
+        return (
+            self.select_related("post", "post__author", "post__thread", "post__thread__category")
+            .defer("post__body", "post__body_html")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BookmarkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="forum_one_bookmark_per_post")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.post}"

@@ -73,3 +73,12 @@ def can_accept_answer(user, thread) -> bool:
 
 def can_manage_categories(user) -> bool:
     return is_network_leader(user)
+
+
+def can_react(user, post) -> bool:
+    """Thank someone else's post."""
+    return is_member(user) and post.author_id != user.pk
+
+
+def can_bookmark(user) -> bool:
+    return is_member(user)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from forum.models import Category, Post, Tag, Thread, ThreadRead
+from forum.models import Bookmark, Category, Post, Reaction, Tag, Thread, ThreadRead
 from netvaerk.markup import render_markdown
 
 MAX_TAGS = 5
@@ -156,3 +156,35 @@ def mark_read(*, user: User, thread: Thread, number: int) -> None:
 
 def record_view(*, thread: Thread) -> None:
     Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+
+
+@transaction.atomic
+def toggle_reaction(*, post: Post, user: User) -> bool:
+    """Give or take back a "Tak". Returns whether the member now thanks the post."""
+    deleted, _ = Reaction.objects.filter(post=post, user=user).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, user=user)
+    except IntegrityError:  # a parallel click got there first
+        return True
+    Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+    return True
+
+
+@transaction.atomic
+def toggle_bookmark(*, post: Post, user: User) -> bool:
+    deleted, _ = Bookmark.objects.filter(post=post, user=user).delete()
+    if deleted:
+        return False
+    Bookmark.objects.get_or_create(post=post, user=user)
+    return True
+
+
+def quote_text(post: Post) -> str:
+    """Markdown that quotes a post with attribution and a link to it."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    source = f"[{post.created_at:%d.%m.%Y}]({post.get_absolute_url()})"
+    return f"> **{post.author}** {source}:\n{quoted}\n\n"

@@ -16,4 +16,7 @@ urlpatterns = [
     path("svar/<int:pk>/", views.reply_create, name="reply_create"),
     path("p/<int:pk>/", views.post_permalink, name="post_permalink"),
     path("p/<int:pk>/accepter/", views.accept_answer, name="accept_answer"),
+    path("p/<int:pk>/tak/", views.toggle_reaction, name="toggle_reaction"),
+    path("p/<int:pk>/bogmaerke/", views.toggle_bookmark, name="toggle_bookmark"),
+    path("bogmaerker/", views.bookmark_list, name="bookmark_list"),
 ]

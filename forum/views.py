@@ -10,9 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import is_member, require
 from forum import services
 from forum.forms import ReplyForm, ThreadFilterForm, ThreadForm
-from forum.models import POSTS_PER_PAGE, Tag
+from forum.models import POSTS_PER_PAGE, Bookmark, Tag
 from forum.permissions import (
     can_accept_answer,
+    can_bookmark,
+    can_react,
     can_reply,
     can_start_thread,
     visible_categories,
@@ -147,10 +149,25 @@ def thread_detail(request, pk, slug):
 
 
 def _render_thread(request, thread, page, form, *, status=200):
-    accepting = can_accept_answer(request.user, thread)
+    user = request.user
+    accepting = can_accept_answer(user, thread)
+    replying = can_reply(user, thread)
+    bookmarked = set()
+    if can_bookmark(user):
+        bookmarked = set(
+            Bookmark.objects.filter(user=user, post__in=page.object_list).values_list(
+                "post_id", flat=True
+            )
+        )
     for post in page.object_list:
         post.can_accept = accepting and post.number > 1
         post.is_accepted = post.pk == thread.accepted_post_id
+        post.can_quote = replying
+        post.can_react = can_react(user, post)
+        post.can_bookmark = can_bookmark(user)
+        post.is_bookmarked = post.pk in bookmarked
+        post.thankers = [reaction.user for reaction in post.reaction_list]
+        post.thanked_by_me = any(r.user_id == user.pk for r in post.reaction_list)
     return render(
         request,
         "forum/thread_detail.html",
@@ -211,7 +228,13 @@ def thread_create(request):
 def reply_create(request, pk):
     thread = _thread_or_404(request.user, pk)
     require(can_reply(request.user, thread))
-    form = ReplyForm(request.POST or None)
+    initial = {}
+    quote_id = request.GET.get("citat", "")
+    if request.method == "GET" and quote_id.isdigit():
+        quoted = visible_posts(request.user).filter(pk=int(quote_id), thread=thread).first()
+        if quoted is not None:
+            initial["body"] = services.quote_text(quoted)
+    form = ReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         post = services.post_reply(
             thread=thread,
@@ -246,3 +269,35 @@ def accept_answer(request, pk):
         services.accept_answer(thread=thread, post=post)
         messages.success(request, _("The answer is marked as accepted. Thank you!"))
     return redirect(post.get_absolute_url())
+
+
+@login_required
+@limit_writes("forum_reaction")
+@require_POST
+def toggle_reaction(request, pk):
+    post = get_object_or_404(visible_posts(request.user).select_related("author"), pk=pk)
+    require(can_react(request.user, post))
+    services.toggle_reaction(post=post, user=request.user)
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+@limit_writes("forum_reaction")
+@require_POST
+def toggle_bookmark(request, pk):
+    post = get_object_or_404(visible_posts(request.user), pk=pk)
+    require(can_bookmark(request.user))
+    if services.toggle_bookmark(post=post, user=request.user):
+        messages.success(request, _("Bookmarked. Find it under My bookmarks."))
+    else:
+        messages.success(request, _("The bookmark was removed."))
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+def bookmark_list(request):
+    require(can_bookmark(request.user))
+    bookmarks = Bookmark.objects.filter(
+        user=request.user, post__in=visible_posts(request.user)
+    ).for_listing()
+    return render(request, "forum/bookmark_list.html", {"page_obj": _page(request, bookmarks)})

@@ -314,6 +314,7 @@ NETVAERK_RATE_LIMITS = {
     "role_change": (60, 3600),
     "guidelines_edit": (30, 3600),
     "forum_post": (30, 3600),
+    "forum_reaction": (120, 3600),
 }
 
 LOGGING = {

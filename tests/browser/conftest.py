@@ -73,8 +73,10 @@ def page(page):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's base URL, with a database the server thread can see."""
+def site(live_server, transactional_db, django_db_serialized_rollback):
+    """The live server's base URL, with a database the server thread can see.
+    Serialized rollback puts back the migrated rows (categories, guidelines)
+    that the flush after each transactional test removes."""
     return live_server.url
 
 

@@ -48,7 +48,7 @@ def test_thread_page_queries_do_not_grow(member_client, django_assert_max_num_qu
         for i in range(count)
     ]
     services.accept_answer(thread=thread, post=posts[0])
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         assert member_client.get(thread.get_absolute_url()).status_code == 200
 
 
@@ -60,3 +60,24 @@ def test_lists_never_load_post_bodies(member_client, django_capture_on_commit_ca
     with CaptureQueriesContext(connection) as queries:
         member_client.get(reverse("forum:latest"))
     assert not any("body" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_bookmark_list_queries_do_not_grow(
+    member, member_client, django_assert_max_num_queries, count
+):
+    for thread in ThreadFactory.create_batch(count):
+        services.toggle_bookmark(post=thread.posts.get(), user=member)
+    with django_assert_max_num_queries(6):
+        assert member_client.get(reverse("forum:bookmark_list")).status_code == 200
+
+
+def test_thread_page_with_thanks_queries(member_client, django_assert_max_num_queries):
+    thread = ThreadFactory()
+    thankers = UserFactory.create_batch(5)
+    for i in range(10):
+        post = services.post_reply(thread=thread, author=UserFactory(), body=f"svar {i}")
+        for thanker in thankers:
+            services.toggle_reaction(post=post, user=thanker)
+    with django_assert_max_num_queries(13):
+        assert member_client.get(thread.get_absolute_url()).status_code == 200

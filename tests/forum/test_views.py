@@ -192,7 +192,7 @@ def test_bad_thread_input_gives_an_error_and_keeps_the_text(member_client, qa, c
         assert "Hvordan registrerer jeg moms?" in response.text
 
 
-def test_members_cannot_start_threads_in_staff_categories(member_client):
+def test_members_cannot_start_threads_in_staff_categories(member_client, qa):
     news = CategoryFactory(read_access=Access.EVERYONE, start_access=Access.STAFF)
     response = member_client.post(reverse("forum:thread_create"), thread_data(news))
     assert response.status_code == 200
@@ -314,3 +314,81 @@ def test_time_to_first_answer_is_shown(member_client):
     thread = ThreadFactory(kind="question")
     services.post_reply(thread=thread, author=UserFactory(), body="Svar")
     assert "første svar efter" in member_client.get(thread.get_absolute_url()).text
+
+
+# --- Quote, thanks, bookmarks -------------------------------------------------
+
+
+def test_quote_reply_prefills_the_quoted_post_with_attribution(member_client):
+    thread = ThreadFactory()
+    post = services.post_reply(
+        thread=thread, author=UserFactory(display_name="Karl Kvik"), body="Linje 1\n\nLinje 3"
+    )
+    response = member_client.get(
+        reverse("forum:reply_create", args=[thread.pk]), {"citat": post.pk}
+    )
+    body = response.context["form"].initial["body"]
+    assert body.startswith("> **Karl Kvik**")
+    assert f"({post.get_absolute_url()})" in body
+    assert "> Linje 1\n>\n> Linje 3" in body
+
+
+def test_quoting_a_post_from_another_thread_quotes_nothing(member_client):
+    thread, other = ThreadFactory(), ThreadFactory()
+    response = member_client.get(
+        reverse("forum:reply_create", args=[thread.pk]), {"citat": other.posts.get().pk}
+    )
+    assert "body" not in response.context["form"].initial
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_can_thank_a_post(client_for, role):
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.EVERYONE))
+    post = thread.posts.get()
+    client_for(make_user(role)).post(reverse("forum:toggle_reaction", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.reaction_count == (0 if role == "anonymous" else 1)
+
+
+def test_thanks_toggle_and_show_who_thanked(member, member_client):
+    thread = ThreadFactory()
+    post = thread.posts.get()
+    url = reverse("forum:toggle_reaction", args=[post.pk])
+    member_client.post(url)
+    page = member_client.get(thread.get_absolute_url()).text
+    assert member.display_name in page and "1 tak" in page
+    member_client.post(url)
+    post.refresh_from_db()
+    assert post.reaction_count == 0
+
+
+def test_members_cannot_thank_their_own_posts(member, member_client):
+    post = ThreadFactory(author=member).posts.get()
+    response = member_client.post(reverse("forum:toggle_reaction", args=[post.pk]))
+    assert response.status_code == 403
+
+
+def test_thanks_on_a_post_one_may_not_read_is_404(member_client):
+    post = ThreadFactory(category=CategoryFactory(read_access=Access.STAFF)).posts.get()
+    assert member_client.post(reverse("forum:toggle_reaction", args=[post.pk])).status_code == 404
+
+
+def test_bookmarks_toggle_and_list(member, member_client):
+    thread = ThreadFactory(title="Gem denne tråd")
+    post = thread.posts.get()
+    url = reverse("forum:toggle_bookmark", args=[post.pk])
+    member_client.post(url)
+    assert "Gem denne tråd" in member_client.get(reverse("forum:bookmark_list")).text
+    member_client.post(url)
+    assert "Gem denne tråd" not in member_client.get(reverse("forum:bookmark_list")).text
+
+
+def test_bookmarks_are_private(member_client):
+    other = UserFactory()
+    post = ThreadFactory(title="Andres bogmærke").posts.get()
+    services.toggle_bookmark(post=post, user=other)
+    assert "Andres bogmærke" not in member_client.get(reverse("forum:bookmark_list")).text
+
+
+def test_bookmark_list_requires_login(client):
+    assert client.get(reverse("forum:bookmark_list")).status_code == 302
