@@ -117,3 +117,33 @@ class ThreadForm(BodyMixin, forms.Form):
 class ThreadFilterForm(forms.Form):
     category = forms.SlugField(required=False, allow_unicode=True)
     tag = forms.SlugField(required=False, allow_unicode=True)
+
+
+class EditPostForm(BodyMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=MAX_SOURCE_CHARS + 1000,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown in the post's history, e.g. “corrected the VAT rate”."),
+    )
+
+    def __init__(self, *args, first_post: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preview_html = ""
+        self.first_post = first_post
+        if first_post:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]
+
+    def clean_title(self):
+        title = " ".join(clean_source(self.cleaned_data["title"]).split())
+        if self.first_post and not title:
+            raise forms.ValidationError(_("Please write a title."))
+        return title

@@ -308,3 +308,28 @@ class Bookmark(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.post}"
+
+
+class PostRevision(models.Model):
+    """One version of a post's text; the first edit also stores the original."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    body = models.TextField(_("text"))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="forum_revision_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.post} v{self.number}"

@@ -82,3 +82,18 @@ def can_react(user, post) -> bool:
 
 def can_bookmark(user) -> bool:
     return is_member(user)
+
+
+def can_edit_post(user, post) -> bool:
+    """Authors edit their own posts (not in locked threads); moderators edit any."""
+    if can_moderate(user):
+        return True
+    return is_member(user) and post.author_id == user.pk and not post.thread.is_locked
+
+
+def can_view_history(user, post) -> bool:
+    return can_moderate(user) or (is_member(user) and post.author_id == user.pk)
+
+
+def can_restore_revision(user, post) -> bool:
+    return can_moderate(user)

@@ -7,7 +7,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from forum.models import Bookmark, Category, Post, Reaction, Tag, Thread, ThreadRead
+from forum.models import (
+    Bookmark,
+    Category,
+    Post,
+    PostRevision,
+    Reaction,
+    Tag,
+    Thread,
+    ThreadRead,
+)
 from netvaerk.markup import render_markdown
 
 MAX_TAGS = 5
@@ -188,3 +197,53 @@ def quote_text(post: Post) -> str:
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
     source = f"[{post.created_at:%d.%m.%Y}]({post.get_absolute_url()})"
     return f"> **{post.author}** {source}:\n{quoted}\n\n"
+
+
+@transaction.atomic
+def edit_post(
+    *, post: Post, editor: User, body: str, title: str | None = None, reason: str = ""
+) -> Post:
+    """Change a post's text (and the thread title for a first post), keeping history."""
+    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    thread = post.thread
+    new_title = title if title is not None and post.number == 1 else None
+    if body == post.body and (new_title is None or new_title == thread.title):
+        return post
+    count = post.revisions.count()
+    if count == 0:  # keep the original before the first change
+        PostRevision.objects.create(
+            post=post,
+            number=1,
+            title=thread.title if post.number == 1 else "",
+            body=post.body,
+            editor_id=post.author_id,
+            created_at=post.created_at,
+        )
+        count = 1
+    now = timezone.now()
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.edited_at = now
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    if new_title is not None and new_title != thread.title:
+        Thread.objects.filter(pk=thread.pk).update(title=new_title, slug=thread_slug(new_title))
+    PostRevision.objects.create(
+        post=post,
+        number=count + 1,
+        title=new_title if new_title is not None else (thread.title if post.number == 1 else ""),
+        body=body,
+        editor=editor,
+        reason=reason,
+        created_at=now,
+    )
+    return post
+
+
+def restore_revision(*, revision: PostRevision, editor: User) -> Post:
+    return edit_post(
+        post=revision.post,
+        editor=editor,
+        body=revision.body,
+        title=revision.title or None,
+        reason=f"#{revision.number}",
+    )

@@ -19,4 +19,11 @@ urlpatterns = [
     path("p/<int:pk>/tak/", views.toggle_reaction, name="toggle_reaction"),
     path("p/<int:pk>/bogmaerke/", views.toggle_bookmark, name="toggle_bookmark"),
     path("bogmaerker/", views.bookmark_list, name="bookmark_list"),
+    path("p/<int:pk>/rediger/", views.post_edit, name="post_edit"),
+    path("p/<int:pk>/historik/", views.post_history, name="post_history"),
+    path(
+        "p/<int:pk>/historik/<int:number>/gendan/",
+        views.revision_restore,
+        name="revision_restore",
+    ),
 ]

@@ -1,3 +1,5 @@
+import difflib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,14 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
 from forum import services
-from forum.forms import ReplyForm, ThreadFilterForm, ThreadForm
+from forum.forms import EditPostForm, ReplyForm, ThreadFilterForm, ThreadForm
 from forum.models import POSTS_PER_PAGE, Bookmark, Tag
 from forum.permissions import (
     can_accept_answer,
     can_bookmark,
+    can_edit_post,
     can_react,
     can_reply,
+    can_restore_revision,
     can_start_thread,
+    can_view_history,
     visible_categories,
     visible_posts,
     visible_threads,
@@ -160,7 +165,10 @@ def _render_thread(request, thread, page, form, *, status=200):
             )
         )
     for post in page.object_list:
+        post.thread = thread  # the predicates read it; no query per post
         post.can_accept = accepting and post.number > 1
+        post.can_edit = can_edit_post(user, post)
+        post.can_view_history = post.edited_at is not None and can_view_history(user, post)
         post.is_accepted = post.pk == thread.accepted_post_id
         post.can_quote = replying
         post.can_react = can_react(user, post)
@@ -301,3 +309,96 @@ def bookmark_list(request):
         user=request.user, post__in=visible_posts(request.user)
     ).for_listing()
     return render(request, "forum/bookmark_list.html", {"page_obj": _page(request, bookmarks)})
+
+
+def _post_or_404(user, pk):
+    return get_object_or_404(
+        visible_posts(user).select_related("thread", "thread__category", "author"), pk=pk
+    )
+
+
+@login_required
+@limit_writes("forum_post")
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk):
+    post = _post_or_404(request.user, pk)
+    require(can_edit_post(request.user, post))
+    first_post = post.number == 1
+    initial = {"body": post.body, "title": post.thread.title}
+    form = EditPostForm(request.POST or None, initial=initial, first_post=first_post)
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        services.edit_post(
+            post=post,
+            editor=request.user,
+            body=form.cleaned_data["body"],
+            title=form.cleaned_data.get("title"),
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Your changes were saved."))
+        return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "forum/post_form.html",
+        {"post": post, "form": form, "previewing": "preview" in request.POST},
+    )
+
+
+def _line_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Lines marked as kept ("same"), removed ("del") or added ("ins")."""
+    lines = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "? ":
+            continue
+        lines.append(({"- ": "del", "+ ": "ins"}.get(tag, "same"), text))
+    return lines
+
+
+@login_required
+def post_history(request, pk):
+    post = _post_or_404(request.user, pk)
+    require(can_view_history(request.user, post))
+    revisions = list(post.revisions.select_related("editor"))
+    if not revisions:
+        return redirect(post.get_absolute_url())
+    numbers = [r.number for r in revisions]
+    try:
+        newer = int(request.GET.get("til", numbers[-1]))
+        older = int(request.GET.get("fra", newer - 1))
+    except ValueError:
+        raise Http404 from None
+    by_number = {r.number: r for r in revisions}
+    if newer not in by_number or (older not in by_number and older != 0):
+        raise Http404
+    old = by_number.get(older)
+    new = by_number[newer]
+    return render(
+        request,
+        "forum/post_history.html",
+        {
+            "post": post,
+            "revisions": revisions,
+            "old": old,
+            "new": new,
+            "title_changed": old is not None and old.title != new.title,
+            "diff": _line_diff(old.body if old else "", new.body),
+            "can_restore": can_restore_revision(request.user, post),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revision_restore(request, pk, number):
+    post = _post_or_404(request.user, pk)
+    require(can_restore_revision(request.user, post))
+    revision = get_object_or_404(post.revisions, number=number)
+    if request.method == "POST":
+        services.restore_revision(revision=revision, editor=request.user)
+        messages.success(
+            request, _("Version %(number)s was restored.") % {"number": revision.number}
+        )
+        return redirect(post.get_absolute_url())
+    return render(
+        request, "forum/revision_confirm_restore.html", {"post": post, "revision": revision}
+    )

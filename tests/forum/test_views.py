@@ -392,3 +392,110 @@ def test_bookmarks_are_private(member_client):
 
 def test_bookmark_list_requires_login(client):
     assert client.get(reverse("forum:bookmark_list")).status_code == 302
+
+
+# --- Editing and history ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_edit_someone_elses_post(client_for, role):
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.EVERYONE))
+    post = services.post_reply(thread=thread, author=UserFactory(), body="Original")
+    response = client_for(make_user(role)).post(
+        reverse("forum:post_edit", args=[post.pk]), {"body": "Ændret"}
+    )
+    post.refresh_from_db()
+    allowed = role in ("moderator", "network_leader")
+    assert (post.body == "Ændret") is allowed
+    if role not in ("anonymous",) and not allowed:
+        assert response.status_code == 403
+
+
+def test_author_edits_and_the_history_keeps_every_version(member, member_client):
+    thread = ThreadFactory()
+    post = services.post_reply(thread=thread, author=member, body="Momsen er 20 %")
+    url = reverse("forum:post_edit", args=[post.pk])
+    assert (
+        member_client.post(url, {"body": "Momsen er 25 %", "reason": "rettet"}).status_code == 302
+    )
+    member_client.post(url, {"body": "Momsen er 25 %.\n\nKilde: skat.dk"})
+    post.refresh_from_db()
+    assert post.edited_at is not None
+    assert list(post.revisions.values_list("number", "body")) == [
+        (1, "Momsen er 20 %"),
+        (2, "Momsen er 25 %"),
+        (3, "Momsen er 25 %.\n\nKilde: skat.dk"),
+    ]
+    history = member_client.get(reverse("forum:post_history", args=[post.pk]), {"fra": 1, "til": 2})
+    assert "<del>" in history.text and "Momsen er 20 %" in history.text
+    assert "<ins>" in history.text and "rettet" in history.text
+    assert "Gendan" not in history.text  # only moderators restore
+
+
+def test_editing_the_first_post_can_change_the_title(member, member_client):
+    thread = ThreadFactory(author=member, title="Gammel titel", slug="gammel-titel")
+    first = thread.posts.get()
+    response = member_client.post(
+        reverse("forum:post_edit", args=[first.pk]), {"title": "Ny titel", "body": "Hej"}
+    )
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert (thread.title, thread.slug) == ("Ny titel", "ny-titel")
+    assert member_client.get(f"/forum/t/{thread.pk}/gammel-titel/").status_code == 301
+
+
+def test_invalid_edit_keeps_the_text(member, member_client):
+    post = services.post_reply(thread=ThreadFactory(), author=member, body="Før")
+    response = member_client.post(
+        reverse("forum:post_edit", args=[post.pk]), {"body": "![" * 5000 + "KEEP"}
+    )
+    assert response.status_code == 200
+    assert "KEEP" in response.text
+    post.refresh_from_db()
+    assert post.body == "Før"
+
+
+def test_authors_cannot_edit_in_locked_threads(member, member_client):
+    thread = ThreadFactory(is_locked=True)
+    post = services.post_reply(thread=thread, author=member, body="Før")
+    response = member_client.post(reverse("forum:post_edit", args=[post.pk]), {"body": "Efter"})
+    assert response.status_code == 403
+
+
+def test_history_is_for_the_author_and_moderators(member_client, moderator_client):
+    author = UserFactory()
+    post = services.post_reply(thread=ThreadFactory(), author=author, body="v1")
+    services.edit_post(post=post, editor=author, body="v2")
+    url = reverse("forum:post_history", args=[post.pk])
+    assert member_client.get(url).status_code == 403
+    assert moderator_client.get(url).status_code == 200
+
+
+def test_moderator_restores_a_revision(moderator, moderator_client):
+    author = UserFactory()
+    post = services.post_reply(thread=ThreadFactory(), author=author, body="Godt svar")
+    services.edit_post(post=post, editor=author, body="Slettet af vrede")
+    url = reverse("forum:revision_restore", args=[post.pk, 1])
+    assert moderator_client.get(url).status_code == 200  # confirmation page
+    post.refresh_from_db()
+    assert post.body == "Slettet af vrede"
+    assert moderator_client.post(url).status_code == 302
+    post.refresh_from_db()
+    assert post.body == "Godt svar"
+    assert post.revisions.count() == 3
+    assert post.revisions.last().editor == moderator
+
+
+def test_members_cannot_restore_revisions(member, member_client):
+    post = services.post_reply(thread=ThreadFactory(), author=member, body="v1")
+    services.edit_post(post=post, editor=member, body="v2")
+    response = member_client.post(reverse("forum:revision_restore", args=[post.pk, 1]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("query", [{"til": "9"}, {"fra": "x"}, {"til": "-1"}])
+def test_history_with_bad_versions_is_404(member, member_client, query):
+    post = services.post_reply(thread=ThreadFactory(), author=member, body="v1")
+    services.edit_post(post=post, editor=member, body="v2")
+    url = reverse("forum:post_history", args=[post.pk])
+    assert member_client.get(url, query).status_code == 404
