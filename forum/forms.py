@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import Category, ThreadKind
+from forum.models import Access, Category, ThreadKind
 from forum.services import MAX_TAGS, parse_tags
 from netvaerk.markup import (
     MAX_SOURCE_CHARS,
@@ -147,3 +147,23 @@ class EditPostForm(BodyMixin, forms.Form):
         if self.first_post and not title:
             raise forms.ValidationError(_("Please write a title."))
         return title
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "description", "position", "read_access", "start_access"]
+        help_texts = {
+            "slug": _("Part of the address, e.g. “spoergsmaal-og-svar”. Letters, digits, hyphens."),
+            "position": _("Lower numbers come first."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        order = [Access.EVERYONE, Access.MEMBERS, Access.STAFF]
+        read, start = cleaned.get("read_access"), cleaned.get("start_access")
+        if read and start and order.index(start) < order.index(read):
+            self.add_error(
+                "start_access", _("Those who may start threads must also be able to read them.")
+            )
+        return cleaned

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from forum import views
+from forum import feeds, views
 
 app_name = "forum"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("feed/", feeds.LatestThreadsFeed(), name="latest_feed"),
+    path("c/<str:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tag/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("kategorier/", views.category_list, name="category_list"),
+    path("kategorier/ny/", views.category_edit, name="category_create"),
+    path("kategorier/<int:pk>/", views.category_edit, name="category_edit"),
     path("seneste/", views.latest, name="latest"),
     path("ubesvarede/", views.unanswered, name="unanswered"),
     path("uloeste/", views.unsolved, name="unsolved"),

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
 from forum import services
-from forum.forms import EditPostForm, ReplyForm, ThreadFilterForm, ThreadForm
-from forum.models import POSTS_PER_PAGE, Bookmark, Tag
+from forum.forms import CategoryForm, EditPostForm, ReplyForm, ThreadFilterForm, ThreadForm
+from forum.models import POSTS_PER_PAGE, Bookmark, Category, Tag
 from forum.permissions import (
     can_accept_answer,
     can_bookmark,
     can_edit_post,
+    can_manage_categories,
     can_react,
     can_reply,
     can_restore_revision,
@@ -45,7 +46,11 @@ def index(request):
     return render(
         request,
         "forum/index.html",
-        {"categories": categories, "can_start": is_member(request.user)},
+        {
+            "categories": categories,
+            "can_start": is_member(request.user),
+            "can_manage": can_manage_categories(request.user),
+        },
     )
 
 
@@ -402,3 +407,23 @@ def revision_restore(request, pk, number):
     return render(
         request, "forum/revision_confirm_restore.html", {"post": post, "revision": revision}
     )
+
+
+@login_required
+def category_list(request):
+    require(can_manage_categories(request.user))
+    return render(request, "forum/category_list.html", {"categories": Category.objects.ordered()})
+
+
+@login_required
+@limit_writes("category_edit")
+@require_http_methods(["GET", "POST"])
+def category_edit(request, pk=None):
+    require(can_manage_categories(request.user))
+    category = get_object_or_404(Category, pk=pk) if pk else None
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # one row, nothing else changes
+        messages.success(request, _("The category was saved."))
+        return redirect("forum:category_list")
+    return render(request, "forum/category_form.html", {"form": form, "category": category})

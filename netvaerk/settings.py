@@ -315,6 +315,7 @@ NETVAERK_RATE_LIMITS = {
     "guidelines_edit": (30, 3600),
     "forum_post": (30, 3600),
     "forum_reaction": (120, 3600),
+    "category_edit": (60, 3600),
 }
 
 LOGGING = {
