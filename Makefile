@@ -80,7 +80,7 @@ test-browser: setup
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 test-postgres: setup
-	DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	DATABASE_URL="$(POSTGRES_URL)" DJANGO_CONN_MAX_AGE=0 $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Access, Category, ThreadKind
@@ -73,6 +74,15 @@ class ThreadForm(BodyMixin, forms.Form):
         label=_("Title"),
         max_length=150,
         help_text=_("Say what it is about in one sentence, e.g. “Moms på ydelser til EU-kunder?”"),
+        widget=forms.TextInput(
+            attrs={
+                "hx-get": reverse_lazy("forum:similar"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#similar-threads",
+                "hx-swap": "outerHTML",
+                "autocomplete": "off",
+            }
+        ),
     )
     body = forms.CharField(
         label=_("Text"),

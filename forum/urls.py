@@ -16,6 +16,7 @@ urlpatterns = [
     path("ubesvarede/", views.unanswered, name="unanswered"),
     path("uloeste/", views.unsolved, name="unsolved"),
     path("ny/", views.thread_create, name="thread_create"),
+    path("lignende/", views.similar, name="similar"),
     path("c/<str:slug>/", views.category_detail, name="category_detail"),
     path("tag/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread_detail"),

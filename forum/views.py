@@ -27,6 +27,7 @@ from forum.permissions import (
     visible_posts,
     visible_threads,
 )
+from forum.search import similar_threads
 from netvaerk.ratelimit import limit_writes
 
 
@@ -232,7 +233,24 @@ def thread_create(request):
     template = "forum/thread_form.html"
     if request.htmx and "preview" in request.POST:
         template += "#preview"
-    return render(request, template, {"form": form, "previewing": "preview" in request.POST})
+    similar = []
+    if "preview" in request.POST and form.is_valid():
+        similar = similar_threads(request.user, form.cleaned_data["title"])
+    return render(
+        request,
+        template,
+        {"form": form, "previewing": "preview" in request.POST, "similar": similar},
+    )
+
+
+def similar(request):
+    """The live "similar threads" list under the title field (htmx)."""
+    title = request.GET.get("title", "")[:150]
+    return render(
+        request,
+        "forum/thread_form.html#similar",
+        {"similar": similar_threads(request.user, title)},
+    )
 
 
 @login_required

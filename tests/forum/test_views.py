@@ -499,3 +499,31 @@ def test_history_with_bad_versions_is_404(member, member_client, query):
     services.edit_post(post=post, editor=member, body="v2")
     url = reverse("forum:post_history", args=[post.pk])
     assert member_client.get(url, query).status_code == 404
+
+
+# --- Similar threads ----------------------------------------------------------
+
+
+def test_similar_threads_are_suggested_live(member_client):
+    ThreadFactory(title="Momsregistrering af webshop")
+    ThreadFactory(title="Julefrokost i Aarhus")
+    ThreadFactory(title="Hemmelig moms", category=CategoryFactory(read_access=Access.STAFF))
+    response = member_client.get(reverse("forum:similar"), {"title": "Hvordan med moms?"})
+    assert "Momsregistrering af webshop" in response.text
+    assert "Julefrokost" not in response.text
+    assert "Hemmelig moms" not in response.text
+    assert "<html" not in response.text
+
+
+def test_similar_threads_shown_on_preview_without_javascript(member_client, qa):
+    ThreadFactory(title="Registrere moms første gang")
+    response = member_client.post(
+        reverse("forum:thread_create"), {**thread_data(qa), "preview": "1"}
+    )
+    assert "Registrere moms første gang" in response.text
+
+
+def test_similar_with_an_empty_or_odd_title(member_client):
+    ThreadFactory(title="Noget")
+    for title in ("", "   ", "%%%", "a" * 1000):
+        assert member_client.get(reverse("forum:similar"), {"title": title}).status_code == 200
