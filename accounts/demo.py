@@ -102,6 +102,8 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                 looking_for=looking_for,
                 bio=BIO.format(company=company, skill=skills[0]),
                 website="",
+                # In-app notifications only: no flood of demo mail in the terminal.
+                notification_email="daily",
             )
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             for role in roles:

@@ -53,7 +53,17 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "company", "industry", "region", "website", "looking_for", "bio"]
+        fields = [
+            "display_name",
+            "company",
+            "industry",
+            "region",
+            "website",
+            "looking_for",
+            "bio",
+            "notification_email",
+            "language",
+        ]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "company": forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -71,10 +81,14 @@ class ProfileForm(forms.ModelForm):
         "looking_for",
         "bio",
         "website",
+        "notification_email",
+        "language",
     ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("notification_email", "language"):
+            self.fields[name].required = False
         self.fields["skills_text"].help_text = _(
             "Separate with commas, e.g. bookkeeping, VAT, webshops (at most %(count)s)."
         ) % {"count": MAX_SKILLS}
@@ -86,6 +100,12 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+    def clean_notification_email(self):
+        return self.cleaned_data["notification_email"] or self.instance.notification_email
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_skills_text(self):
         skills = parse_skills(self.cleaned_data["skills_text"])

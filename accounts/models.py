@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -23,6 +24,12 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
     MODERATOR = "moderator", _("Moderator")
     NETWORK_LEADER = "network_leader", _("Network leader")
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Right away")
+    DAILY = "daily", _("A daily summary")
+    NEVER = "never", _("Never")
 
 
 class Skill(models.Model):
@@ -129,6 +136,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     looking_for = models.TextField(_("I am looking for"), max_length=1000, blank=True)
     bio = models.TextField(_("about me"), max_length=2000, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
+
+    # Notifications
+    language = models.CharField(
+        _("language for emails"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
+    notification_email = models.CharField(
+        _("email me about notifications"),
+        max_length=12,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATELY,
+    )
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

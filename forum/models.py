@@ -333,3 +333,107 @@ class PostRevision(models.Model):
 
     def __str__(self):
         return f"{self.post} v{self.number}"
+
+
+class ThreadFollow(models.Model):
+    """A member follows (or mutes) a thread."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_follows"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    is_muted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="forum_one_follow_per_thread")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.thread}"
+
+
+class CategoryFollow(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_follows"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="follows")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "category"], name="forum_one_follow_per_category"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.category}"
+
+
+class TagFollow(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tag"], name="forum_one_follow_per_tag")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.tag}"
+
+
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", _("New reply")
+    NEW_THREAD = "new_thread", _("New thread")
+    QUOTE = "quote", _("Quoted you")
+    ACCEPTED = "accepted", _("Your answer was accepted")
+    REACTION = "reaction", _("Thanks")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_listing(self):
+        return (
+            self.select_related("actor", "thread", "post")
+            .defer("post__body", "post__body_html")
+            .order_by("-created_at", "-pk")
+        )
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=NotificationKind.choices)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="forum_notification_list_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("forum:notification_open", kwargs={"pk": self.pk})
+
+    @property
+    def target_url(self) -> str:
+        return self.post.get_absolute_url() if self.post_id else self.thread.get_absolute_url()

@@ -7,19 +7,55 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from forum import notifications, tasks
 from forum.models import (
     Bookmark,
     Category,
+    CategoryFollow,
     Post,
     PostRevision,
     Reaction,
     Tag,
+    TagFollow,
     Thread,
+    ThreadFollow,
     ThreadRead,
 )
 from netvaerk.markup import render_markdown
 
 MAX_TAGS = 5
+
+
+def _after_commit(task, **kwargs) -> None:
+    """Enqueue a background task once the surrounding transaction has committed."""
+    transaction.on_commit(lambda: task.enqueue(**kwargs))
+
+
+@transaction.atomic
+def follow_thread(*, user: User, thread: Thread, level: str) -> None:
+    """level: "follow", "mute" or "none" (neither)."""
+    if level == "none":
+        ThreadFollow.objects.filter(user=user, thread=thread).delete()
+    else:
+        ThreadFollow.objects.update_or_create(
+            user=user, thread=thread, defaults={"is_muted": level == "mute"}
+        )
+
+
+@transaction.atomic
+def toggle_category_follow(*, user: User, category: Category) -> bool:
+    deleted, _ = CategoryFollow.objects.filter(user=user, category=category).delete()
+    if not deleted:
+        CategoryFollow.objects.get_or_create(user=user, category=category)
+    return not deleted
+
+
+@transaction.atomic
+def toggle_tag_follow(*, user: User, tag: Tag) -> bool:
+    deleted, _ = TagFollow.objects.filter(user=user, tag=tag).delete()
+    if not deleted:
+        TagFollow.objects.get_or_create(user=user, tag=tag)
+    return not deleted
 
 
 def thread_slug(title: str) -> str:
@@ -91,6 +127,9 @@ def start_thread(
         thread_count=F("thread_count") + 1, post_count=F("post_count") + 1
     )
     mark_read(user=author, thread=thread, number=1)
+    ThreadFollow.objects.get_or_create(user=author, thread=thread)
+    first_post_id = thread.posts.values_list("pk", flat=True).get(number=1)
+    _after_commit(tasks.deliver_post_notifications, post_id=first_post_id)
     return thread
 
 
@@ -131,6 +170,8 @@ def post_reply(*, thread: Thread, author: User, body: str, submission_key: str =
     Thread.objects.filter(pk=locked.pk).update(**updates)
     Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
     mark_read(user=author, thread=locked, number=post.number)
+    ThreadFollow.objects.get_or_create(user=author, thread=locked)
+    _after_commit(tasks.deliver_post_notifications, post_id=post.pk)
     return post
 
 
@@ -138,7 +179,12 @@ def post_reply(*, thread: Thread, author: User, body: str, submission_key: str =
 def accept_answer(*, thread: Thread, post: Post) -> None:
     if post.thread_id != thread.pk or post.number == 1:
         raise ValueError("only a reply in the same thread can be the accepted answer")
+    if thread.accepted_post_id == post.pk:
+        return
     Thread.objects.filter(pk=thread.pk).update(accepted_post=post)
+    created = notifications.notify_accepted(post=post)
+    if created:
+        _after_commit(tasks.email_notifications, notification_ids=[n.pk for n in created])
 
 
 @transaction.atomic
@@ -180,6 +226,7 @@ def toggle_reaction(*, post: Post, user: User) -> bool:
     except IntegrityError:  # a parallel click got there first
         return True
     Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+    notifications.notify_reaction(post=post, actor=user)
     return True
 
 

@@ -7,18 +7,29 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
-from forum import services
+from forum import notifications, services
 from forum.forms import CategoryForm, EditPostForm, ReplyForm, ThreadFilterForm, ThreadForm
-from forum.models import POSTS_PER_PAGE, Bookmark, Category, Tag
+from forum.models import (
+    POSTS_PER_PAGE,
+    Bookmark,
+    Category,
+    CategoryFollow,
+    Notification,
+    Tag,
+    TagFollow,
+    ThreadFollow,
+)
 from forum.permissions import (
     can_accept_answer,
     can_bookmark,
     can_edit_post,
     can_manage_categories,
     can_react,
+    can_read_category,
     can_reply,
     can_restore_revision,
     can_start_thread,
@@ -78,8 +89,20 @@ def _thread_list(request, *, threads, title, intro="", list_kind="latest", categ
             if list_kind in ("unanswered", "unsolved")
             else None,
             "can_start": category is None or can_start_thread(request.user, category),
+            "can_follow": is_member(request.user) and (category or tag) is not None,
+            "is_following": _is_following(request.user, category=category, tag=tag),
         },
     )
+
+
+def _is_following(user, *, category=None, tag=None) -> bool:
+    if not is_member(user):
+        return False
+    if category is not None:
+        return CategoryFollow.objects.filter(user=user, category=category).exists()
+    if tag is not None:
+        return TagFollow.objects.filter(user=user, tag=tag).exists()
+    return False
 
 
 def latest(request):
@@ -190,11 +213,22 @@ def _render_thread(request, thread, page, form, *, status=200):
             "page_obj": page,
             "form": form,
             "can_reply": can_reply(request.user, thread),
+            "can_follow": is_member(request.user),
+            "follow_level": _follow_level(request.user, thread),
             "can_accept": accepting,
             "show_accepted": thread.accepted_post_id is not None,
         },
         status=status,
     )
+
+
+def _follow_level(user, thread) -> str:
+    if not is_member(user):
+        return "none"
+    follow = ThreadFollow.objects.filter(user=user, thread=thread).first()
+    if follow is None:
+        return "none"
+    return "mute" if follow.is_muted else "follow"
 
 
 def post_permalink(request, pk):
@@ -445,3 +479,95 @@ def category_edit(request, pk=None):
         messages.success(request, _("The category was saved."))
         return redirect("forum:category_list")
     return render(request, "forum/category_form.html", {"form": form, "category": category})
+
+
+# --- Following and notifications ------------------------------------------------
+
+
+@login_required
+@limit_writes("forum_reaction")
+@require_POST
+def follow_thread(request, pk):
+    thread = _thread_or_404(request.user, pk)
+    require(is_member(request.user))
+    level = request.POST.get("level", "")
+    if level not in ("follow", "mute", "none"):
+        messages.error(request, _("Choose follow, mute or neither."))
+    else:
+        services.follow_thread(user=request.user, thread=thread, level=level)
+        messages.success(
+            request,
+            {
+                "follow": _("You follow this thread and hear about new replies."),
+                "mute": _("The thread is muted: you will not hear about it."),
+                "none": _("You no longer follow this thread."),
+            }[level],
+        )
+    return redirect(thread)
+
+
+@login_required
+@limit_writes("forum_reaction")
+@require_POST
+def follow_category(request, slug):
+    category = get_object_or_404(visible_categories(request.user), slug=slug)
+    require(is_member(request.user))
+    if services.toggle_category_follow(user=request.user, category=category):
+        messages.success(request, _("You will hear about new threads in this category."))
+    else:
+        messages.success(request, _("You no longer follow this category."))
+    return redirect(category)
+
+
+@login_required
+@limit_writes("forum_reaction")
+@require_POST
+def follow_tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    require(is_member(request.user))
+    if services.toggle_tag_follow(user=request.user, tag=tag):
+        messages.success(request, _("You will hear about new threads with this tag."))
+    else:
+        messages.success(request, _("You no longer follow this tag."))
+    return redirect(tag)
+
+
+@login_required
+def notification_list(request):
+    items = Notification.objects.filter(recipient=request.user).for_listing()
+    return render(request, "forum/notification_list.html", {"page_obj": _page(request, items)})
+
+
+@login_required
+def notification_open(request, pk):
+    notification = get_object_or_404(
+        Notification.objects.select_related("thread__category", "post"),
+        pk=pk,
+        recipient=request.user,
+    )
+    notifications.mark_read(notification=notification)
+    if not can_read_category(request.user, notification.thread.category):
+        raise Http404
+    return redirect(notification.target_url)
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request):
+    notifications.mark_all_read(user=request.user)
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("forum:notification_list")
+
+
+# Email clients send the one-click unsubscribe as a POST without our CSRF
+# token (RFC 8058); the signed token in the URL is what authorises it.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    user = notifications.user_from_unsubscribe_token(token)
+    if user is None:
+        return render(request, "forum/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        notifications.unsubscribe(user=user)
+        return render(request, "forum/unsubscribe.html", {"done": True})
+    return render(request, "forum/unsubscribe.html", {"email": user.email})

@@ -308,6 +308,8 @@ SECURE_CSP = {
 # --- Netværk ----------------------------------------------------------------
 
 NETVAERK_PAGE_SIZE = env_int("NETVAERK_PAGE_SIZE", default=25)
+# The site's address, for links in emails sent by the task worker.
+NETVAERK_BASE_URL = os.environ.get("NETVAERK_BASE_URL", "http://127.0.0.1:8000")
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),
