@@ -202,3 +202,13 @@ def test_notification_list_queries_do_not_grow(
         )
     with django_assert_max_num_queries(6):
         assert member_client.get(reverse("forum:notification_list")).status_code == 200
+
+
+def test_send_digests_command(mailoutbox):
+    from django.core.management import call_command
+
+    daily = UserFactory(notification_email="daily")
+    Notification.objects.create(recipient=daily, kind="reply", thread=ThreadFactory())
+    call_command("send_digests", "--now")
+    assert [m.to for m in mailoutbox] == [[daily.email]]
+    assert "1 ny notifikation" in mailoutbox[0].subject or "1 new" in mailoutbox[0].subject

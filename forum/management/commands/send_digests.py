@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from forum import tasks
+
+
+class Command(BaseCommand):
+    help = "Queue the daily notification summaries (run once a day, e.g. from cron)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now", action="store_true", help="Send in this process instead of the worker."
+        )
+
+    def handle(self, *args, now=False, **options):
+        if now:
+            sent = tasks.send_daily_digests.call()
+            self.stdout.write(f"Sent {sent} summaries.")
+        else:
+            tasks.send_daily_digests.enqueue()
+            self.stdout.write("Queued the daily summaries for the task worker.")
