@@ -39,6 +39,19 @@ def _clean_body(value: str) -> tuple[str, str]:
 
 
 class BodyMixin:
+    def enable_autosave(self, url: str) -> None:
+        """With JavaScript, the text is saved as a draft a few seconds after typing."""
+        self.fields["body"].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "input changed delay:3s",
+                "hx-vals": '{"save_draft": "1"}',
+                "hx-include": "closest form",
+                "hx-target": "#draft-status",
+                "hx-swap": "innerHTML",
+            }
+        )
+
     def clean_body(self):
         body, self.preview_html = _clean_body(self.cleaned_data["body"])
         return body

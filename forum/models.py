@@ -437,3 +437,50 @@ class Notification(models.Model):
     @property
     def target_url(self) -> str:
         return self.post.get_absolute_url() if self.post_id else self.thread.get_absolute_url()
+
+
+class DraftQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("thread", "category").order_by("-updated_at", "-pk")
+
+
+class Draft(models.Model):
+    """Unsent text, kept on the server: one new-thread draft per member and one
+    reply draft per member and thread."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=ThreadKind.choices, blank=True)
+    title = models.CharField(max_length=150, blank=True)
+    tags_text = models.CharField(max_length=300, blank=True)
+    body = models.TextField(max_length=60_000, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(thread__isnull=True), name="forum_one_new_thread_draft"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=Q(thread__isnull=False),
+                name="forum_one_reply_draft_per_thread",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.title or self.thread}"
+
+    def get_absolute_url(self):
+        if self.thread_id:
+            return reverse("forum:reply_create", kwargs={"pk": self.thread_id})
+        return reverse("forum:thread_create")

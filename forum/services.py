@@ -12,6 +12,7 @@ from forum.models import (
     Bookmark,
     Category,
     CategoryFollow,
+    Draft,
     Post,
     PostRevision,
     Reaction,
@@ -128,6 +129,7 @@ def start_thread(
     )
     mark_read(user=author, thread=thread, number=1)
     ThreadFollow.objects.get_or_create(user=author, thread=thread)
+    Draft.objects.filter(user=author, thread__isnull=True).delete()
     first_post_id = thread.posts.values_list("pk", flat=True).get(number=1)
     _after_commit(tasks.deliver_post_notifications, post_id=first_post_id)
     return thread
@@ -171,6 +173,7 @@ def post_reply(*, thread: Thread, author: User, body: str, submission_key: str =
     Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
     mark_read(user=author, thread=locked, number=post.number)
     ThreadFollow.objects.get_or_create(user=author, thread=locked)
+    Draft.objects.filter(user=author, thread=locked).delete()
     _after_commit(tasks.deliver_post_notifications, post_id=post.pk)
     return post
 
@@ -294,3 +297,16 @@ def restore_revision(*, revision: PostRevision, editor: User) -> Post:
         title=revision.title or None,
         reason=f"#{revision.number}",
     )
+
+
+@transaction.atomic
+def save_draft(*, user: User, thread: Thread | None = None, **fields) -> Draft:
+    """Keep unsent text (new thread when `thread` is None, else a reply)."""
+    fields["updated_at"] = timezone.now()
+    draft, _ = Draft.objects.update_or_create(user=user, thread=thread, defaults=fields)
+    return draft
+
+
+@transaction.atomic
+def delete_draft(*, draft: Draft) -> None:
+    Draft.objects.filter(pk=draft.pk).delete()

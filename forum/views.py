@@ -1,11 +1,14 @@
 import difflib
+import functools
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,10 +21,12 @@ from forum.models import (
     Bookmark,
     Category,
     CategoryFollow,
+    Draft,
     Notification,
     Tag,
     TagFollow,
     ThreadFollow,
+    ThreadKind,
 )
 from forum.permissions import (
     can_accept_answer,
@@ -40,6 +45,43 @@ from forum.permissions import (
 )
 from forum.search import similar_threads
 from netvaerk.ratelimit import limit_writes
+
+UNSENT_KEY = "forum_unsent"
+COMPOSER_FIELDS = ("category", "kind", "title", "tags_text", "body")
+
+
+def login_required_keeping_text(view):
+    """Like login_required, but a POST from a visitor whose session ran out is
+    kept in the (anonymous) session and offered again after logging in."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST":
+            unsent = {name: request.POST.get(name, "")[:60_000] for name in COMPOSER_FIELDS}
+            request.session[UNSENT_KEY] = {"path": request.path, "data": unsent}
+            messages.info(
+                request, _("Your session had ended. Log in and your text is still there.")
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _take_unsent(request) -> dict:
+    unsent = request.session.get(UNSENT_KEY)
+    if unsent and unsent.get("path") == request.path:
+        del request.session[UNSENT_KEY]
+        return {k: v for k, v in unsent["data"].items() if v}
+    return {}
+
+
+def _draft_fields(request) -> dict:
+    return {
+        name: request.POST.get(name, "")[: 150 if name == "title" else 60_000]
+        for name in ("title", "tags_text", "body")
+    }
 
 
 def _page(request, queryset, per_page=None):
@@ -179,10 +221,15 @@ def thread_detail(request, pk, slug):
     services.record_view(thread=thread)
     last_number = page.object_list[len(page.object_list) - 1].number if page.object_list else 0
     services.mark_read(user=request.user, thread=thread, number=last_number)
-    return _render_thread(request, thread, page, ReplyForm())
+    draft = None
+    if can_reply(request.user, thread):
+        draft = Draft.objects.filter(user=request.user, thread=thread).first()
+    form = ReplyForm(initial={"body": draft.body} if draft else None)
+    form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
+    return _render_thread(request, thread, page, form, draft=draft)
 
 
-def _render_thread(request, thread, page, form, *, status=200):
+def _render_thread(request, thread, page, form, *, draft=None, status=200):
     user = request.user
     accepting = can_accept_answer(user, thread)
     replying = can_reply(user, thread)
@@ -214,6 +261,7 @@ def _render_thread(request, thread, page, form, *, status=200):
             "form": form,
             "can_reply": can_reply(request.user, thread),
             "can_follow": is_member(request.user),
+            "draft": draft,
             "follow_level": _follow_level(request.user, thread),
             "can_accept": accepting,
             "show_accepted": thread.accepted_post_id is not None,
@@ -239,7 +287,7 @@ def post_permalink(request, pk):
     return redirect(f"{url}#post-{post.pk}")
 
 
-@login_required
+@login_required_keeping_text
 @limit_writes("forum_post")
 @require_http_methods(["GET", "POST"])
 def thread_create(request):
@@ -247,10 +295,36 @@ def thread_create(request):
     allowed = [c.pk for c in categories if can_start_thread(request.user, c)]
     require(bool(allowed))
     categories = categories.filter(pk__in=allowed)
+    draft = Draft.objects.filter(user=request.user, thread__isnull=True).first()
+    if request.method == "POST" and "save_draft" in request.POST:
+        category = categories.filter(pk=request.POST.get("category") or 0).first()
+        kind = request.POST.get("kind", "")
+        draft = services.save_draft(
+            user=request.user,
+            category=category,
+            kind=kind if kind in ThreadKind.values else "",
+            **_draft_fields(request),
+        )
+        if request.htmx:
+            return render(request, "forum/_draft_status.html", {"draft": draft})
+        messages.success(request, _("Your draft was saved. Find it under My drafts."))
+        form = ThreadForm(request.POST, categories=categories)
+        form.errors.clear()  # saving a draft is not a submit: no errors yet
+        return render(request, "forum/thread_form.html", {"form": form, "draft": draft})
     initial = {}
-    if request.GET.get("kategori"):
+    if draft is not None:
+        initial = {
+            "category": draft.category,
+            "kind": draft.kind or ThreadKind.QUESTION,
+            "title": draft.title,
+            "tags_text": draft.tags_text,
+            "body": draft.body,
+        }
+    elif request.GET.get("kategori"):
         initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
+    initial.update(_take_unsent(request))
     form = ThreadForm(request.POST or None, categories=categories, initial=initial)
+    form.enable_autosave(reverse("forum:thread_create"))
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         data = form.cleaned_data
         thread = services.start_thread(
@@ -273,7 +347,12 @@ def thread_create(request):
     return render(
         request,
         template,
-        {"form": form, "previewing": "preview" in request.POST, "similar": similar},
+        {
+            "form": form,
+            "previewing": "preview" in request.POST,
+            "similar": similar,
+            "draft": draft,
+        },
     )
 
 
@@ -287,19 +366,34 @@ def similar(request):
     )
 
 
-@login_required
+@login_required_keeping_text
 @limit_writes("forum_post")
 @require_http_methods(["GET", "POST"])
 def reply_create(request, pk):
     thread = _thread_or_404(request.user, pk)
     require(can_reply(request.user, thread))
-    initial = {}
+    draft = Draft.objects.filter(user=request.user, thread=thread).first()
+    if request.method == "POST" and "save_draft" in request.POST:
+        draft = services.save_draft(
+            user=request.user, thread=thread, body=request.POST.get("body", "")[:60_000]
+        )
+        if request.htmx:
+            return render(request, "forum/_draft_status.html", {"draft": draft})
+        messages.success(request, _("Your draft was saved. Find it under My drafts."))
+        form = ReplyForm(request.POST)
+        form.errors.clear()
+        return render(
+            request, "forum/reply_form.html", {"thread": thread, "form": form, "draft": draft}
+        )
+    initial = {"body": draft.body} if draft else {}
     quote_id = request.GET.get("citat", "")
     if request.method == "GET" and quote_id.isdigit():
         quoted = visible_posts(request.user).filter(pk=int(quote_id), thread=thread).first()
         if quoted is not None:
-            initial["body"] = services.quote_text(quoted)
+            initial["body"] = initial.get("body", "") + services.quote_text(quoted)
+    initial.update(_take_unsent(request))
     form = ReplyForm(request.POST or None, initial=initial)
+    form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         post = services.post_reply(
             thread=thread,
@@ -315,7 +409,7 @@ def reply_create(request, pk):
     return render(
         request,
         template,
-        {"thread": thread, "form": form, "previewing": "preview" in request.POST},
+        {"thread": thread, "form": form, "previewing": "preview" in request.POST, "draft": draft},
     )
 
 
@@ -571,3 +665,23 @@ def unsubscribe(request, token):
         notifications.unsubscribe(user=user)
         return render(request, "forum/unsubscribe.html", {"done": True})
     return render(request, "forum/unsubscribe.html", {"email": user.email})
+
+
+# --- Drafts ---------------------------------------------------------------------
+
+
+@login_required
+def draft_list(request):
+    drafts = Draft.objects.filter(user=request.user).for_listing()
+    return render(request, "forum/draft_list.html", {"page_obj": _page(request, drafts)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_delete(request, pk):
+    draft = get_object_or_404(Draft.objects.select_related("thread"), pk=pk, user=request.user)
+    if request.method == "POST":
+        services.delete_draft(draft=draft)
+        messages.success(request, _("The draft was deleted."))
+        return redirect("forum:draft_list")
+    return render(request, "forum/draft_confirm_delete.html", {"draft": draft})

@@ -88,3 +88,58 @@ def test_reply_preview_without_javascript(site, browser, assert_accessible_nojs)
     expect(page.locator(".post").nth(1)).to_contain_text("Prøv Dinero")
     assert_accessible_nojs(page)
     context.close()
+
+
+def test_a_reply_survives_a_session_expiry(site, page, assert_accessible):
+    from forum import services
+
+    UserFactory(email="glemsom@example.com", display_name="Gerda Glemsom")
+    thread = services.start_thread(
+        category=CategoryFactory(), author=UserFactory(), title="Hvem kan anbefale en revisor?",
+        kind="question", body="Gerne i Aarhus.",
+    )  # fmt: skip
+    log_in(page, site, "glemsom@example.com")
+    page.goto(site + thread.get_absolute_url())
+    page.get_by_label("Dit svar").fill("Jeg har været glad for Poulsen Revision.")
+    # The session ends while the member is typing.
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="Send svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
+    assert_accessible(page)
+    page.get_by_label("E-mail").fill("glemsom@example.com")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_label("Dit svar")).to_have_value("Jeg har været glad for Poulsen Revision.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send svar").click()
+    expect(page.locator(".post").nth(1)).to_contain_text("Poulsen Revision")
+
+
+def test_unread_markers_and_quote_reply(site, page, assert_accessible):
+    from forum import services
+
+    UserFactory(email="laeser@example.com")
+    author = UserFactory(display_name="Otto Ophav")
+    thread = services.start_thread(
+        category=CategoryFactory(), author=author, title="Erfaringer med leasing?",
+        kind="question", body="Leasing eller køb af varebil?",
+    )  # fmt: skip
+    log_in(page, site, "laeser@example.com")
+    page.goto(site + "/forum/seneste/")
+    row = page.locator(".thread-row", has_text="Erfaringer med leasing?")
+    expect(row.locator(".unread-badge")).to_be_visible()
+    row.get_by_role("link", name="Erfaringer med leasing?").click()
+    page.get_by_role("link", name=re.compile("Citér")).first.click()
+    expect(page.get_by_label("Dit svar")).to_have_value(re.compile(r"^> \*\*Otto Ophav\*\*"))
+    assert_accessible(page)
+    page.get_by_label("Dit svar").press("Control+End")
+    page.get_by_label("Dit svar").type("Vi leaser.")
+    # With JavaScript the text is saved as a draft while typing.
+    expect(page.locator("#draft-status")).to_contain_text("Kladde gemt", timeout=10_000)
+    from forum.models import Draft
+
+    assert Draft.objects.get(thread=thread).body.rstrip().endswith("Vi leaser.")
+    page.get_by_role("button", name="Send svar").click()
+    expect(page.locator(".post").nth(1).locator("blockquote")).to_contain_text("Leasing eller køb")
+    page.goto(site + "/forum/seneste/")
+    expect(row.locator(".unread-badge")).to_have_count(0)
