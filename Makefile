@@ -12,7 +12,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/netvaerk
 PYTEST_ARGS ?=
 
 .PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
-	lint format messages check-deploy lock clean
+	lint format messages check-deploy lock clean bench bench-postgres
 
 help:
 	@echo "make run            set up, load demo data, serve http://$(HOST):$(PORT) with the task worker"
@@ -25,6 +25,8 @@ help:
 	@echo "make messages       update and compile the Danish translations (needs gettext)"
 	@echo "make check-deploy   Django's deployment checks in production mode"
 	@echo "make lock           re-pin requirements.lock from pyproject.toml"
+	@echo "make bench          seed a large forum in a fresh SQLite file and time the main pages"
+	@echo "make bench-postgres the same on PostgreSQL (database netvaerk_bench, recreated)"
 
 # Find Python >= 3.12: python3.13, python3.12, then python3.
 $(STAMP): pyproject.toml requirements.lock
@@ -101,6 +103,20 @@ check-deploy: setup
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable --exclude netvaerk | grep -v '^pip==' > requirements.lock
+
+BENCH_ARGS ?=
+BENCH_SQLITE := /tmp/netvaerk-bench.sqlite3
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/netvaerk_bench
+
+bench: setup
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py forum_benchmark $(BENCH_ARGS)
+
+bench-postgres: setup
+	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py forum_benchmark $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

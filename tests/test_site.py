@@ -183,6 +183,7 @@ def test_database_url_and_redis_url_select_postgres_and_redis():
         "REDIS_URL": "redis://cache.example:6379/0",
         "DJANGO_SETTINGS_MODULE": "netvaerk.settings",
     }
+    env.pop("DJANGO_CONN_MAX_AGE", None)
     code = (
         "from django.conf import settings as s; d = s.DATABASES['default'];"
         "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'],"

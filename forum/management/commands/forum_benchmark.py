@@ -1,0 +1,187 @@
+"""Seed a large forum and time the main pages against a trivial view.
+
+Not part of `make test`: `make bench` runs it on a fresh SQLite file,
+`make bench-postgres` on PostgreSQL. See README.
+"""
+
+import statistics
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from forum.models import Access, Category, Post, Thread
+from netvaerk.markup import render_markdown
+
+BODIES = [
+    "Har nogen erfaring med **moms** ved salg til Tyskland? Jeg bruger OSS.",
+    "Prøv at kigge på [Skattestyrelsen](https://skat.dk) – de har en god guide.\n\n"
+    "- trin 1\n- trin 2",
+    "Vi har haft god erfaring med e-conomic, men Dinero er billigere.",
+    "Tak, det hjalp mig rigtig meget!",
+    "```\nFaktura 123: 4.000 kr. + moms\n```\nEr det rigtigt opstillet?",
+]  # fmt: skip
+
+
+def progress(done: int, total: int, label: str) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    bar = "#" * filled + "." * (width - filled)
+    sys.stdout.write(f"\r  {label:<8} [{bar}] {done:>7}/{total}")
+    sys.stdout.flush()
+    if done >= total:
+        sys.stdout.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Seed a large forum (benchmark category) and time the main pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--threads", type=int, default=2000)
+        parser.add_argument("--posts", type=int, default=200_000, help="posts in all")
+        parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+        parser.add_argument(
+            "--reuse", action="store_true", help="time the already seeded forum, seed nothing"
+        )
+
+    def handle(self, *args, threads, posts, requests, reuse, **options):
+        if threads < 2 or posts < threads + 1000:
+            raise CommandError("Need at least 2 threads and threads + 1000 posts.")
+        category = Category.objects.filter(slug="benchmark").first()
+        if category is None or not reuse:
+            if category is not None:
+                raise CommandError(
+                    "A benchmark forum exists already: use --reuse, or a fresh database."
+                )
+            category = self.seed(threads=threads, posts=posts)
+        self.measure(category=category, requests=requests)
+
+    # --- Seeding ----------------------------------------------------------------
+
+    def seed(self, *, threads: int, posts: int) -> Category:
+        started = time.monotonic()
+        self.stdout.write(
+            f"Seeding {threads:,} threads and {posts:,} posts on {connection.vendor}:"
+        )
+        html = [render_markdown(body) for body in BODIES]
+        with transaction.atomic():
+            category = Category.objects.create(
+                name="Benchmark", slug="benchmark", read_access=Access.MEMBERS
+            )
+            users = User.objects.bulk_create(
+                User(email=f"bench{i}@example.com", display_name=f"Bench Bruger {i}")
+                for i in range(200)
+            )
+        now = timezone.now()
+        # One long thread with 1,000 posts; the rest spread evenly.
+        per_thread = [1000] + [(posts - 1000) // (threads - 1)] * (threads - 1)
+        per_thread[-1] += posts - sum(per_thread)
+        batch: list[Post] = []
+        done = 0
+        for start in range(0, threads, 200):
+            with transaction.atomic():
+                chunk = Thread.objects.bulk_create(
+                    Thread(
+                        category=category,
+                        title=f"Benchmark-tråd nummer {n} om moms og regnskab",
+                        slug=f"benchmark-traad-{n}",
+                        author=users[n % len(users)],
+                        last_poster=users[(n + 1) % len(users)],
+                        reply_count=per_thread[n] - 1,
+                        created_at=now,
+                        last_posted_at=now,
+                    )
+                    for n in range(start, min(start + 200, threads))
+                )
+                for thread in chunk:
+                    count = per_thread[start + chunk.index(thread)]
+                    for number in range(1, count + 1):
+                        i = (thread.pk + number) % len(BODIES)
+                        batch.append(
+                            Post(
+                                thread=thread,
+                                number=number,
+                                author=users[(thread.pk + number) % len(users)],
+                                body=BODIES[i],
+                                body_html=html[i],
+                                created_at=now,
+                            )
+                        )
+                    if len(batch) >= 5000:
+                        Post.objects.bulk_create(batch)
+                        done += len(batch)
+                        batch.clear()
+                        progress(done, posts, "posts")
+        if batch:
+            Post.objects.bulk_create(batch)
+            done += len(batch)
+        progress(done, posts, "posts")
+        Category.objects.filter(pk=category.pk).update(thread_count=threads, post_count=posts)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s.")
+        return category
+
+    # --- Timing -------------------------------------------------------------------
+
+    def measure(self, *, category: Category, requests: int) -> None:
+        member = User.objects.filter(email="bench0@example.com").first()
+        threads = Thread.objects.filter(category=category)
+        long_thread = threads.order_by("-reply_count").first()
+        typical = threads.exclude(pk=long_thread.pk).order_by("pk").first()
+        last_page = (long_thread.reply_count // 20) + 1
+        pages = [
+            ("baseline (trivial view)", "/_baseline/"),
+            ("front page", "/"),
+            ("forum index", "/forum/"),
+            ("category list", category.get_absolute_url()),
+            ("latest list", "/forum/seneste/"),
+            ("thread page", typical.get_absolute_url()),
+            ("last page, 1,000 posts", f"{long_thread.get_absolute_url()}?page={last_page}"),
+        ]
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(member)
+        results = []
+        plain_static = {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        # Production settings but plain HTTP and no collectstatic manifest.
+        with override_settings(
+            SECURE_SSL_REDIRECT=False,
+            DEBUG=False,
+            STORAGES=plain_static,
+            ROOT_URLCONF="forum.benchmark_urls",
+        ):
+            for label, url in pages:
+                for _ in range(3):  # warm up
+                    response = client.get(url)
+                    if response.status_code != 200:
+                        raise CommandError(f"{url} answered {response.status_code}")
+                timings = []
+                for _ in range(requests):
+                    started = time.perf_counter()
+                    client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                timings.sort()
+                p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
+                results.append((label, statistics.median(timings), p95))
+        baseline = results[0][1]
+        self.stdout.write("")
+        self.stdout.write(
+            f"{connection.vendor}, {threads.count():,} threads, "
+            f"{Post.objects.filter(thread__category=category).count():,} posts, "
+            f"{requests} requests per page"
+        )
+        self.stdout.write(f"| {'page':<24} | median ms | p95 ms | × baseline |")
+        self.stdout.write(f"|{'-' * 26}|-----------|--------|------------|")
+        for label, median, p95 in results:
+            self.stdout.write(
+                f"| {label:<24} | {median:9.1f} | {p95:6.1f} | {median / baseline:10.1f} |"
+            )
