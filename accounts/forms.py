@@ -1,10 +1,12 @@
+import re
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import HANDLE_PATTERN, Role, User
 from accounts.services import MAX_SKILLS, parse_skills
 from netvaerk.markup import MarkupError, render_markdown
 
@@ -55,6 +57,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = [
             "display_name",
+            "handle",
             "company",
             "industry",
             "region",
@@ -74,6 +77,7 @@ class ProfileForm(forms.ModelForm):
 
     field_order = [
         "display_name",
+        "handle",
         "company",
         "industry",
         "region",
@@ -87,7 +91,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("notification_email", "language"):
+        for name in ("notification_email", "language", "handle"):
             self.fields[name].required = False
         self.fields["skills_text"].help_text = _(
             "Separate with commas, e.g. bookkeeping, VAT, webshops (at most %(count)s)."
@@ -100,6 +104,18 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+    def clean_handle(self):
+        handle = (self.cleaned_data["handle"] or "").strip().lstrip("@").lower()
+        if not handle:
+            return self.instance.handle
+        if not re.fullmatch(HANDLE_PATTERN, handle):
+            raise forms.ValidationError(
+                _("Use 2–39 characters: lowercase a–z, digits and hyphens.")
+            )
+        if User.objects.filter(handle=handle).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another member already uses that handle."))
+        return handle
 
     def clean_notification_email(self):
         return self.cleaned_data["notification_email"] or self.instance.notification_email

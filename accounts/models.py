@@ -9,6 +9,16 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def handle_base(name: str) -> str:
+    """A typeable @handle from a name: "Søren Bech" → "soeren-bech"."""
+    from django.utils.text import slugify
+
+    return (slugify(name.translate(_DANISH))[:36].strip("-") or "medlem").lower()
+
 
 class Region(models.TextChoices):
     HOVEDSTADEN = "hovedstaden", _("Capital Region of Denmark")
@@ -114,6 +124,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     display_name = models.CharField(
         _("name"), max_length=80, help_text=_("Your name as other members see it.")
+    )
+    handle = models.CharField(
+        _("handle"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Others mention you with @handle. Lowercase letters, digits and hyphens."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

@@ -4,7 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Guidelines, Role, RoleAssignment, RoleChange, Skill, User
+from accounts.models import (
+    Guidelines,
+    Role,
+    RoleAssignment,
+    RoleChange,
+    Skill,
+    User,
+    handle_base,
+)
 from netvaerk.markup import render_markdown
 
 MAX_SKILLS = 12
@@ -44,12 +52,26 @@ def update_profile(*, member: User, skills: list[str], **fields) -> User:
     return member
 
 
+def unique_handle(name: str) -> str:
+    base = handle_base(name)
+    taken = set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    handle, n = base, 1
+    while handle in taken:
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
+
+
 @transaction.atomic
 def register_member(*, user: User, display_name: str) -> User:
-    """Finish a sign-up: name and acceptance of the guidelines."""
+    """Finish a sign-up: name, @handle and acceptance of the guidelines."""
     user.display_name = display_name
     user.guidelines_accepted_at = timezone.now()
-    user.save(update_fields=["display_name", "guidelines_accepted_at"])
+    fields = ["display_name", "guidelines_accepted_at"]
+    if not user.handle:
+        user.handle = unique_handle(display_name)
+        fields.append("handle")
+    user.save(update_fields=fields)
     return user
 
 

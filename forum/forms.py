@@ -62,7 +62,10 @@ class ReplyForm(BodyMixin, forms.Form):
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=MAX_SOURCE_CHARS + 1000,
-        help_text=_("Markdown: **bold**, _italic_, lists with “-”, links and ``` for code."),
+        help_text=_(
+            "Markdown: **bold**, _italic_, lists with “-”, links and ``` for code. "
+            "Mention a member with @handle."
+        ),
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 

@@ -390,6 +390,7 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", _("New reply")
     NEW_THREAD = "new_thread", _("New thread")
     QUOTE = "quote", _("Quoted you")
+    MENTION = "mention", _("Mentioned you")
     ACCEPTED = "accepted", _("Your answer was accepted")
     REACTION = "reaction", _("Thanks")
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import EmailFrequency, User
+from accounts.models import HANDLE_PATTERN, EmailFrequency, User
 from forum.models import (
     CategoryFollow,
     Notification,
@@ -28,6 +28,18 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "netvaerk.unsubscribe"
 _QUOTED_POST = re.compile(r"\(/(?:[a-z]{2}/)?forum/p/(\d+)/\)")
+_MENTION = re.compile(rf"(?<![\w@/.])@({HANDLE_PATTERN})\b")
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+MAX_MENTIONS = 10
+
+
+def mentioned_handles(body: str) -> list[str]:
+    """@handles in a post's source, outside code, at most MAX_MENTIONS."""
+    handles = []
+    for handle in _MENTION.findall(_CODE.sub(" ", body)):
+        if handle not in handles:
+            handles.append(handle)
+    return handles[:MAX_MENTIONS]
 
 
 def unsubscribe_token(user: User) -> str:
@@ -87,6 +99,10 @@ def notify_about_post(*, post_id: int) -> list[Notification]:
         "author_id", flat=True
     ):
         recipients[uid] = NotificationKind.QUOTE
+    handles = mentioned_handles(post.body)
+    if handles:
+        for uid in User.objects.filter(handle__in=handles).values_list("pk", flat=True):
+            recipients[uid] = NotificationKind.MENTION
     muted = set(
         ThreadFollow.objects.filter(thread=thread, is_muted=True).values_list("user_id", flat=True)
     )

@@ -24,6 +24,7 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"medlem{n}@example.com")
     display_name = factory.Faker("name", locale="da_DK")
+    handle = factory.Sequence(lambda n: f"medlem{n}")
     password = factory.django.Password(PASSWORD)
     company = factory.Faker("company", locale="da_DK")
     region = Region.MIDTJYLLAND

@@ -99,3 +99,13 @@ def test_register_member_records_guideline_acceptance():
     user.refresh_from_db()
     assert user.display_name == "Ny Iværksætter"
     assert user.guidelines_accepted_at is not None
+
+
+def test_handles_are_unique_and_typeable():
+    first = UserFactory(handle=None, display_name="Søren Bech")
+    services.register_member(user=first, display_name="Søren Bech")
+    second = UserFactory(handle=None)
+    services.register_member(user=second, display_name="Søren Bech")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.handle, second.handle) == ("soeren-bech", "soeren-bech-2")

@@ -292,3 +292,23 @@ def test_oversized_guidelines_keep_the_text(leader_client):
 
 def test_user_model_has_no_username():
     assert User.USERNAME_FIELD == "email"
+
+
+@pytest.mark.parametrize(
+    ("handle", "ok"), [("ny-handle", True), ("@Ny-Handle", True), ("x", False), ("ø!", False)]
+)
+def test_member_changes_handle(member, member_client, handle, ok):
+    response = member_client.post(
+        reverse("accounts:profile_edit"), {"display_name": "Navn", "handle": handle}
+    )
+    member.refresh_from_db()
+    assert (member.handle == "ny-handle") is ok
+    assert response.status_code == (302 if ok else 200)
+
+
+def test_handle_taken_by_another_member(member, member_client):
+    UserFactory(handle="optaget")
+    response = member_client.post(
+        reverse("accounts:profile_edit"), {"display_name": "Navn", "handle": "optaget"}
+    )
+    assert "handle" in response.context["form"].errors

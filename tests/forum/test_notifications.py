@@ -212,3 +212,27 @@ def test_send_digests_command(mailoutbox):
     call_command("send_digests", "--now")
     assert [m.to for m in mailoutbox] == [[daily.email]]
     assert "1 ny notifikation" in mailoutbox[0].subject or "1 new" in mailoutbox[0].subject
+
+
+def test_mentions_notify_the_member(run_tasks):
+    mentioned = UserFactory(handle="soeren-bech")
+    thread = ThreadFactory()
+    run_tasks(
+        services.post_reply,
+        thread=thread, author=UserFactory(), body="Spørg @soeren-bech, og ikke `@ukendt` i kode.",
+    )  # fmt: skip
+    assert Notification.objects.get(recipient=mentioned).kind == "mention"
+
+
+def test_mention_parsing():
+    assert notifications.mentioned_handles(
+        "Hej @anna og @bo-2. Mail: x@y.dk. ```\n@kode\n``` @anna igen"
+    ) == ["anna", "bo-2"]
+    assert len(notifications.mentioned_handles(" ".join(f"@m{i}x" for i in range(30)))) == 10
+
+
+def test_mentions_of_members_who_cannot_read_are_dropped(run_tasks):
+    outsider = UserFactory(handle="udenfor")
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.STAFF))
+    run_tasks(services.post_reply, thread=thread, author=UserFactory(), body="@udenfor se her")
+    assert not Notification.objects.filter(recipient=outsider).exists()
