@@ -154,6 +154,9 @@ class Thread(models.Model):
             models.Index(
                 fields=["kind", "reply_count", "created_at"], name="forum_thread_unanswered_idx"
             ),
+            models.Index(
+                fields=["category", "-last_posted_at"], name="forum_thread_cat_latest_idx"
+            ),
         ]
 
     def __str__(self):
