@@ -183,6 +183,12 @@ class Thread(models.Model):
         return last_read is None or last_read < self.post_count
 
     @property
+    def new_post_count(self) -> int:
+        """Posts since the member's last visit (0 if never opened: then all are new)."""
+        last_read = getattr(self, "last_read_number", None)
+        return self.post_count - last_read if last_read else 0
+
+    @property
     def time_to_first_answer(self):
         return self.first_reply_at - self.created_at if self.first_reply_at else None
 

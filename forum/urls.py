@@ -22,6 +22,7 @@ urlpatterns = [
     path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread_detail"),
     path("svar/<int:pk>/", views.reply_create, name="reply_create"),
     path("p/<int:pk>/", views.post_permalink, name="post_permalink"),
+    path("ulaest/<int:pk>/", views.thread_unread, name="thread_unread"),
     path("p/<int:pk>/accepter/", views.accept_answer, name="accept_answer"),
     path("p/<int:pk>/tak/", views.toggle_reaction, name="toggle_reaction"),
     path("p/<int:pk>/bogmaerke/", views.toggle_bookmark, name="toggle_bookmark"),

@@ -27,6 +27,7 @@ from forum.models import (
     TagFollow,
     ThreadFollow,
     ThreadKind,
+    ThreadRead,
 )
 from forum.permissions import (
     can_accept_answer,
@@ -279,6 +280,18 @@ def _follow_level(user, thread) -> str:
     return "mute" if follow.is_muted else "follow"
 
 
+@login_required
+def thread_unread(request, pk):
+    """Jump to the first post the member has not read yet."""
+    thread = _thread_or_404(request.user, pk)
+    read = ThreadRead.objects.filter(user=request.user, thread=thread).first()
+    number = (read.last_read_number + 1) if read else 1
+    post = thread.posts.filter(number__gte=number).order_by("number").first()
+    if post is None:
+        post = thread.posts.order_by("-number").first()
+    return redirect(post.get_absolute_url())
+
+
 def post_permalink(request, pk):
     post = get_object_or_404(visible_posts(request.user).select_related("thread"), pk=pk)
     url = post.thread.get_absolute_url()
@@ -371,7 +384,18 @@ def similar(request):
 @require_http_methods(["GET", "POST"])
 def reply_create(request, pk):
     thread = _thread_or_404(request.user, pk)
-    require(can_reply(request.user, thread))
+    if not can_reply(request.user, thread):
+        if request.method == "POST" and thread.is_locked and request.POST.get("body"):
+            # Locked while the member was writing: keep the text as a draft.
+            services.save_draft(
+                user=request.user, thread=thread, body=request.POST["body"][:60_000]
+            )
+            messages.error(
+                request,
+                _("The thread was locked while you wrote. Your text is saved under My drafts."),
+            )
+            return redirect("forum:draft_list")
+        require(False)
     draft = Draft.objects.filter(user=request.user, thread=thread).first()
     if request.method == "POST" and "save_draft" in request.POST:
         draft = services.save_draft(

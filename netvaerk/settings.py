@@ -115,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # timeout waits for the lock instead of failing, IMMEDIATE transactions
     # take the write lock up front so two writers never deadlock.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too (not shared-cache memory), so that the live server's
+    # threads see WAL and the busy timeout just as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

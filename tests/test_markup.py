@@ -101,3 +101,29 @@ def test_time_budget_also_holds_off_the_main_thread():
     thread.start()
     thread.join(10)
     assert outcome["refused_after"] < 3
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "![x](javascript:alert(1))",
+        "![x](data:image/svg+xml;base64,PHN2Zz4=)",
+        "[x][1]\n\n[1]: javascript:alert(1)",
+        "<javascript:alert(1)>",
+        "[x](  javascript:alert(1)  )",
+        "[x](&#106;avascript:alert(1))",
+        "[x](jav&#x09;ascript:alert(1))",
+        '<a href="x" onclick="alert(1)">y</a>',
+        "<svg onload=alert(1)>",
+        "**bold** <b onmouseover=alert(1)>x</b>",
+    ],
+)
+def test_more_dangerous_markdown_forms_come_out_inert(source):
+    tags = Tags()
+    tags.feed(render_markdown(source))
+    for name, attrs in tags.found:
+        assert name not in {"img", "svg", "script"}
+        for attr, value in attrs:
+            assert not attr.startswith("on")
+            if attr == "href":
+                assert value.startswith(("http://", "https://", "mailto:")), value

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from forum.models import Access, Thread
+from forum.models import Category, Thread
 from tests.factories import PASSWORD, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -18,10 +18,12 @@ def log_in(page, site, email):
 
 
 def test_ask_answer_accept_and_the_question_leaves_unsolved(site, page, browser, assert_accessible):
-    # Transactional tests flush the migrated categories: make the one we need.
-    CategoryFactory(name="Spørgsmål & svar", read_access=Access.MEMBERS)
+    category = Category.objects.get(slug="spoergsmaal-og-svar")  # the first in the list
     UserFactory(email="asker@example.com", display_name="Asta Asker")
-    UserFactory(email="helper@example.com", display_name="Henning Hjælper")
+    helper_user = UserFactory(email="helper@example.com", display_name="Henning Hjælper")
+    from forum import services
+
+    services.toggle_category_follow(user=helper_user, category=category)
 
     # Asta asks, previewing first (live with htmx).
     log_in(page, site, "asker@example.com")
@@ -43,6 +45,11 @@ def test_ask_answer_accept_and_the_question_leaves_unsolved(site, page, browser,
     helper = other.new_page()
     helper.set_default_timeout(10_000)
     log_in(helper, site, "helper@example.com")
+    # He follows the category, so he is notified of the new question.
+    helper.get_by_role("link", name=re.compile("Notifikationer")).click()
+    assert_accessible(helper)
+    helper.get_by_role("link", name=re.compile("Ny tråd fra Asta Asker")).click()
+    expect(helper.get_by_role("heading", level=1)).to_contain_text("OSS-moms")
     helper.goto(site + "/forum/ubesvarede/")
     assert_accessible(helper)
     helper.get_by_role("link", name="Hvordan kommer jeg i gang med OSS-moms?").click()
@@ -51,8 +58,9 @@ def test_ask_answer_accept_and_the_question_leaves_unsolved(site, page, browser,
     expect(helper.locator(".post").nth(1)).to_contain_text("Tilmeld dig OSS")
     other.close()
 
-    # Asta accepts the answer; the thread is solved and leaves Uløste.
-    page.reload()
+    # Asta is notified of the answer and accepts it; the thread leaves Uløste.
+    page.goto(site + "/forum/varsler/")
+    page.get_by_role("link", name=re.compile("Henning Hjælper svarede")).click()
     page.get_by_role("button", name="Markér som accepteret svar").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Løst")
     expect(page.locator(".accepted-answer")).to_contain_text("Henning Hjælper")
