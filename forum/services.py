@@ -43,20 +43,22 @@ def follow_thread(*, user: User, thread: Thread, level: str) -> None:
         )
 
 
+def _toggle(model, **lookup) -> bool:
+    """Delete the row if it exists, else create it. Returns whether it exists now."""
+    deleted, _ = model.objects.filter(**lookup).delete()
+    if not deleted:
+        model.objects.get_or_create(**lookup)
+    return not deleted
+
+
 @transaction.atomic
 def toggle_category_follow(*, user: User, category: Category) -> bool:
-    deleted, _ = CategoryFollow.objects.filter(user=user, category=category).delete()
-    if not deleted:
-        CategoryFollow.objects.get_or_create(user=user, category=category)
-    return not deleted
+    return _toggle(CategoryFollow, user=user, category=category)
 
 
 @transaction.atomic
 def toggle_tag_follow(*, user: User, tag: Tag) -> bool:
-    deleted, _ = TagFollow.objects.filter(user=user, tag=tag).delete()
-    if not deleted:
-        TagFollow.objects.get_or_create(user=user, tag=tag)
-    return not deleted
+    return _toggle(TagFollow, user=user, tag=tag)
 
 
 def thread_slug(title: str) -> str:
@@ -235,11 +237,7 @@ def toggle_reaction(*, post: Post, user: User) -> bool:
 
 @transaction.atomic
 def toggle_bookmark(*, post: Post, user: User) -> bool:
-    deleted, _ = Bookmark.objects.filter(post=post, user=user).delete()
-    if deleted:
-        return False
-    Bookmark.objects.get_or_create(post=post, user=user)
-    return True
+    return _toggle(Bookmark, post=post, user=user)
 
 
 def quote_text(post: Post) -> str:
