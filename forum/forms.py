@@ -193,3 +193,35 @@ class CategoryForm(forms.ModelForm):
                 "start_access", _("Those who may start threads must also be able to read them.")
             )
         return cleaned
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the forum"), required=False, strip=True)
+    category = forms.SlugField(label=_("Category"), required=False, allow_unicode=True)
+    tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True)
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("All posts")),
+            ("questions", _("Only questions")),
+            ("solved", _("Only solved")),
+            ("unsolved", _("Only unsolved")),
+            ("unanswered", _("Only unanswered")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("relevance", _("Relevance")), ("newest", _("Newest"))],
+    )
+
+    def filters(self) -> dict:
+        """The filters that are valid; a malformed one is ignored, not an error page."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "category": data.get("category") or "",
+            "tag": data.get("tag") or "",
+            "status": data.get("status") or "",
+            "sort": data.get("sort") or "relevance",
+        }

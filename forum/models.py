@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -224,6 +225,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     reaction_count = models.PositiveIntegerField(_("thanks"), default=0)
+    # PostgreSQL full-text index (title A, tags B, body C; `danish` config),
+    # kept in step by forum.search. Unused (NULL) on SQLite, which has FTS5.
+    search_vector = SearchVectorField(null=True, editable=False)
     submission_key = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()

@@ -1,19 +1,402 @@
-"""Finding threads. The Search issue replaces the matching with full-text search;
-callers keep using these functions."""
+"""Search the collective memory: one entry point (`search_posts`), two backends.
 
+PostgreSQL: a weighted tsvector per post (`danish` config; title A, tags B,
+body C) with a GIN index. SQLite: an FTS5 table holding the same text,
+Danish-stemmed in Python with PyStemmer (Snowball, the same stemmer as
+PostgreSQL's `danish` configuration), ranked with bm25 and column weights.
+Both are kept in step with the posts in the same transaction (`index_post`).
+
+Query syntax, as people type it: several words (all must match), "exact
+phrase", -exclude, OR between words, and a prefix match on the last word.
+"""
+
+import html
 import re
+import threading
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+import Stemmer
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 
-from forum.permissions import visible_threads
+from forum.models import Post
+from forum.permissions import visible_posts, visible_threads
 
-_WORD = re.compile(r"\w{4,}", re.UNICODE)
-STOP_WORDS = {"hvordan", "hvad", "hvilken", "hvilke", "noget", "nogen", "eller", "have", "with"}
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 10
+SQLITE_CANDIDATES = 2000  # best FTS5 hits considered before permission filters
+_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Snowball's Danish stop words (PostgreSQL's `danish` configuration drops the same).
+STOP_WORDS = frozenset(
+    [
+        "og",
+        "i",
+        "jeg",
+        "det",
+        "at",
+        "en",
+        "den",
+        "til",
+        "er",
+        "som",
+        "på",
+        "de",
+        "med",
+        "han",
+        "af",
+        "for",
+        "ikke",
+        "der",
+        "var",
+        "mig",
+        "sig",
+        "men",
+        "et",
+        "har",
+        "om",
+        "vi",
+        "min",
+        "havde",
+        "ham",
+        "hun",
+        "nu",
+        "over",
+        "da",
+        "fra",
+        "du",
+        "ud",
+        "sin",
+        "dem",
+        "os",
+        "op",
+        "man",
+        "hans",
+        "hvor",
+        "eller",
+        "hvad",
+        "skal",
+        "selv",
+        "her",
+        "alle",
+        "vil",
+        "blev",
+        "kunne",
+        "ind",
+        "når",
+        "være",
+        "dog",
+        "noget",
+        "ville",
+        "jo",
+        "deres",
+        "efter",
+        "ned",
+        "skulle",
+        "denne",
+        "end",
+        "dette",
+        "mit",
+        "også",
+        "under",
+        "have",
+        "dig",
+        "anden",
+        "hende",
+        "mine",
+        "alt",
+        "meget",
+        "sit",
+        "sine",
+        "vor",
+        "mod",
+        "disse",
+        "hvis",
+        "din",
+        "nogle",
+        "hos",
+        "blive",
+        "mange",
+        "ad",
+        "bliver",
+        "hendes",
+        "været",
+        "thi",
+        "jer",
+        "sådan",
+    ]
+)
+
+_local = threading.local()
+
+
+def stem(word: str) -> str:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("danish")
+    return stemmer.stemWord(word.lower())
+
+
+def words_of(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stemmed_text(text: str) -> str:
+    """What the SQLite index holds: stems of the words that are not stop words."""
+    return " ".join(stem(w) for w in words_of(text) if w not in STOP_WORDS)
+
+
+# --- Query parsing ---------------------------------------------------------------
+
+
+@dataclass
+class Term:
+    words: list[str]
+    prefix: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Term]] = field(default_factory=list)  # AND of OR-groups
+    excluded: list[Term] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    def highlight_stems(self) -> set[str]:
+        return {stem(w) for group in self.groups for term in group for w in term.words}
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Web-search style: words, "phrases", -exclude, OR; prefix on the last word."""
+    text = text.replace("\x00", " ")[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery()
+    join_next = False
+    count = 0
+    for token in _TOKEN.findall(text):
+        if token == "OR":
+            join_next = bool(parsed.groups)
+            continue
+        negative = token.startswith("-") and len(token) > 1
+        body = token[1:] if negative else token
+        words = [w for w in words_of(body) if w not in STOP_WORDS][:8]
+        if not words or count >= MAX_TERMS:
+            join_next = False
+            continue
+        count += 1
+        term = Term(words=words)
+        if negative:
+            parsed.excluded.append(term)
+        elif join_next:
+            parsed.groups[-1].append(term)
+        else:
+            parsed.groups.append([term])
+        join_next = False
+    if parsed.groups and text and not text[-1].isspace() and not text.endswith('"'):
+        last = parsed.groups[-1][-1]
+        if not last.is_phrase:
+            last.prefix = True
+    return parsed
+
+
+# --- Indexing ----------------------------------------------------------------------
+
+
+def _document(post: Post) -> tuple[str, str, str]:
+    thread = post.thread
+    title = thread.title if post.number == 1 else ""
+    tags = " ".join(t.name for t in thread.tags.all()) if post.number == 1 else ""
+    body = html.unescape(strip_tags(post.body_html))
+    return title, tags, body
+
+
+def index_post(post: Post) -> None:
+    """(Re)index one post; call inside the transaction that changed it."""
+    title, tags, body = _document(post)
+    if connection.vendor == "postgresql":
+        Post.objects.filter(pk=post.pk).update(
+            search_vector=SearchVector(Value(title), weight="A", config="danish")
+            + SearchVector(Value(tags), weight="B", config="danish")
+            + SearchVector(Value(body), weight="C", config="danish")
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM forum_search WHERE rowid = %s", [post.pk])
+            cursor.execute(
+                "INSERT INTO forum_search (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
+                [post.pk, stemmed_text(title), stemmed_text(tags), stemmed_text(body)],
+            )
+
+
+def remove_post(post_id: int) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM forum_search WHERE rowid = %s", [post_id])
+
+
+# --- Searching --------------------------------------------------------------------
+
+
+def _fts5_expression(parsed: ParsedQuery) -> str:
+    def term(t: Term) -> str:
+        stems = " ".join(stem(w) for w in t.words)
+        return f'"{stems}"' + ("*" if t.prefix else "")
+
+    expression = " AND ".join(
+        "(" + " OR ".join(term(t) for t in group) + ")" for group in parsed.groups
+    )
+    for t in parsed.excluded:
+        expression += f" NOT {term(t)}"
+    return expression
+
+
+def _tsquery(parsed: ParsedQuery) -> str:
+    def term(t: Term) -> str:
+        parts = [f"'{w}'" for w in t.words]
+        text = " <-> ".join(parts)
+        if t.prefix:
+            text += ":*"
+        return f"({text})" if t.is_phrase else text
+
+    query = " & ".join("(" + " | ".join(term(t) for t in g) + ")" for g in parsed.groups)
+    for t in parsed.excluded:
+        query += f" & !{term(t)}"
+    return query
+
+
+@dataclass
+class SearchFilters:
+    category: str = ""
+    tag: str = ""
+    status: str = ""  # "", "questions", "solved", "unsolved", "unanswered"
+    sort: str = "relevance"  # or "newest"
+
+
+def _filtered(user, filters: SearchFilters):
+    posts = visible_posts(user)
+    if filters.category:
+        posts = posts.filter(thread__category__slug=filters.category)
+    if filters.tag:
+        posts = posts.filter(thread__tags__slug=filters.tag)
+    threads = visible_threads(user)
+    status_filter = {
+        "questions": threads.questions(),
+        "solved": threads.solved(),
+        "unsolved": threads.unsolved(),
+        "unanswered": threads.unanswered(),
+    }.get(filters.status)
+    if status_filter is not None:
+        posts = posts.filter(thread__in=status_filter.values("pk"))
+    return posts
+
+
+def search_posts(user, text: str, filters: SearchFilters | None = None):
+    """Matching posts the user may read, best first: a list of Post ids (ranked)
+    and the parsed query. Callers paginate with `posts_for_page`."""
+    filters = filters or SearchFilters()
+    parsed = parse_query(text)
+    if parsed.is_empty:
+        return [], parsed
+    posts = _filtered(user, filters)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
+        matches = posts.filter(search_vector=query)
+        if filters.sort == "newest":
+            ordered = matches.order_by("-created_at", "-pk")
+        else:
+            ordered = matches.annotate(
+                rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.5, 1.0])
+            ).order_by("-rank", "-created_at", "-pk")
+        ids = list(ordered.values_list("pk", flat=True)[:SQLITE_CANDIDATES])
+        return ids, parsed
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM forum_search WHERE forum_search MATCH %s "
+            "ORDER BY bm25(forum_search, 10.0, 5.0, 1.0) LIMIT %s",
+            [_fts5_expression(parsed), SQLITE_CANDIDATES],
+        )
+        ranked = [row[0] for row in cursor.fetchall()]
+    allowed = set(posts.filter(pk__in=ranked).values_list("pk", flat=True))
+    ids = [pk for pk in ranked if pk in allowed]
+    if filters.sort == "newest":
+        ids = sorted(ids, reverse=True)
+    return ids, parsed
+
+
+def posts_for_page(ids: list[int]):
+    """The posts of one result page, in the given order, with what a hit shows."""
+    by_id = Post.objects.select_related("thread", "thread__category", "author").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def snippet(post: Post, parsed: ParsedQuery, *, width: int = 220):
+    """A window of the post's text around the first match, matches in <mark>."""
+    text = " ".join(html.unescape(strip_tags(post.body_html)).split())
+    stems = parsed.highlight_stems()
+    prefixes = {stem(t.words[-1]) for g in parsed.groups for t in g if t.prefix}
+
+    def is_match(word: str) -> bool:
+        s = stem(word)
+        return s in stems or any(s.startswith(p) or word.lower().startswith(p) for p in prefixes)
+
+    positions = [m for m in _WORD.finditer(text) if is_match(m.group())]
+    start = max(0, positions[0].start() - width // 3) if positions else 0
+    window = text[start : start + width]
+    out, last = [], 0
+    for m in _WORD.finditer(window):
+        if is_match(m.group()):
+            out.append(escape(window[last : m.start()]))
+            out.append(f"<mark>{escape(m.group())}</mark>")
+            last = m.end()
+    out.append(escape(window[last:]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + width < len(text) else ""
+    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - built from escaped parts
+
+
+def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
+    """Reindex every post (for imports and recovery). Returns the count."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM forum_search")
+    total = Post.objects.count()
+    done = 0
+    last_pk = 0
+    while True:
+        batch = list(
+            Post.objects.filter(pk__gt=last_pk)
+            .select_related("thread")
+            .prefetch_related("thread__tags")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            break
+        with transaction.atomic():
+            for post in batch:
+                index_post(post)
+        done += len(batch)
+        last_pk = batch[-1].pk
+        if progress:
+            progress(done, total)
+    return done
+
+
+_TITLE_WORD = re.compile(r"\w{4,}", re.UNICODE)
+SIMILAR_STOP_WORDS = {"hvordan", "hvilken", "hvilke", "noget", "nogen", "eller", "have"}
 
 
 def similar_threads(user, title: str, *, limit: int = 5):
     """Threads whose titles share words with `title`, solved ones first."""
-    words = [w for w in _WORD.findall(title.lower()) if w not in STOP_WORDS][:8]
+    words = [w for w in _TITLE_WORD.findall(title.lower()) if w not in SIMILAR_STOP_WORDS][:8]
     if not words:
         return []
     match = Q()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from forum import notifications, tasks
+from forum import notifications, search, tasks
 from forum.models import (
     Bookmark,
     Category,
@@ -117,7 +117,7 @@ def start_thread(
         last_poster=author,
     )
     thread.tags.set(_tag_objects(tags or []))
-    Post.objects.create(
+    first = Post.objects.create(
         thread=thread,
         number=1,
         author=author,
@@ -126,14 +126,14 @@ def start_thread(
         created_at=now,
         submission_key=submission_key,
     )
+    search.index_post(first)
     Category.objects.filter(pk=category.pk).update(
         thread_count=F("thread_count") + 1, post_count=F("post_count") + 1
     )
     mark_read(user=author, thread=thread, number=1)
     ThreadFollow.objects.get_or_create(user=author, thread=thread)
     Draft.objects.filter(user=author, thread__isnull=True).delete()
-    first_post_id = thread.posts.values_list("pk", flat=True).get(number=1)
-    _after_commit(tasks.deliver_post_notifications, post_id=first_post_id)
+    _after_commit(tasks.deliver_post_notifications, post_id=first.pk)
     return thread
 
 
@@ -164,6 +164,7 @@ def post_reply(*, thread: Thread, author: User, body: str, submission_key: str =
         if existing is None:
             raise
         return existing
+    search.index_post(post)
     updates = {
         "reply_count": F("reply_count") + 1,
         "last_posted_at": now,
@@ -275,6 +276,8 @@ def edit_post(
     post.save(update_fields=["body", "body_html", "edited_at"])
     if new_title is not None and new_title != thread.title:
         Thread.objects.filter(pk=thread.pk).update(title=new_title, slug=thread_slug(new_title))
+        thread.title = new_title
+    search.index_post(post)
     PostRevision.objects.create(
         post=post,
         number=count + 1,

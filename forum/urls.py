@@ -13,6 +13,7 @@ urlpatterns = [
     path("kategorier/ny/", views.category_edit, name="category_create"),
     path("kategorier/<int:pk>/", views.category_edit, name="category_edit"),
     path("seneste/", views.latest, name="latest"),
+    path("soeg/", views.search, name="search"),
     path("ubesvarede/", views.unanswered, name="unanswered"),
     path("uloeste/", views.unsolved, name="unsolved"),
     path("ny/", views.thread_create, name="thread_create"),

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
 from forum import notifications, services
-from forum.forms import CategoryForm, EditPostForm, ReplyForm, ThreadFilterForm, ThreadForm
+from forum.forms import (
+    CategoryForm,
+    EditPostForm,
+    ReplyForm,
+    SearchForm,
+    ThreadFilterForm,
+    ThreadForm,
+)
 from forum.models import (
     POSTS_PER_PAGE,
     Bookmark,
@@ -44,8 +51,8 @@ from forum.permissions import (
     visible_posts,
     visible_threads,
 )
-from forum.search import similar_threads
-from netvaerk.ratelimit import limit_writes
+from forum.search import SearchFilters, posts_for_page, search_posts, similar_threads, snippet
+from netvaerk.ratelimit import client_ip, hit, limit_writes
 
 UNSENT_KEY = "forum_unsent"
 COMPOSER_FIELDS = ("category", "kind", "title", "tags_text", "body")
@@ -709,3 +716,34 @@ def draft_delete(request, pk):
         messages.success(request, _("The draft was deleted."))
         return redirect("forum:draft_list")
     return render(request, "forum/draft_confirm_delete.html", {"draft": draft})
+
+
+# --- Search ---------------------------------------------------------------------
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    form.is_valid()
+    text = (form.cleaned_data.get("q") if hasattr(form, "cleaned_data") else "") or ""
+    context = {
+        "form": form,
+        "text": text,
+        "categories": visible_categories(request.user).ordered(),
+        "query": _query_without_page(request),
+    }
+    if text:
+        who = f"user:{request.user.pk}" if request.user.is_authenticated else None
+        retry_after = hit(scope="search", key=who or f"ip:{client_ip(request)}")
+        if retry_after is not None:
+            from netvaerk.views import too_many_requests
+
+            return too_many_requests(request, retry_after=retry_after)
+        ids, parsed = search_posts(request.user, text, SearchFilters(**form.filters()))
+        page = Paginator(ids, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = posts_for_page(list(page.object_list))
+        for post in hits:
+            post.snippet = snippet(post, parsed)
+        context.update(
+            {"searched": True, "empty_query": parsed.is_empty, "page_obj": page, "hits": hits}
+        )
+    return render(request, "forum/search.html", context)

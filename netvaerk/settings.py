@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -321,6 +322,7 @@ NETVAERK_RATE_LIMITS = {
     "forum_post": (30, 3600),
     "forum_reaction": (120, 3600),
     "category_edit": (60, 3600),
+    "search": (30, 60),
 }
 
 LOGGING = {

@@ -73,10 +73,8 @@ def page(page):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, django_db_serialized_rollback):
-    """The live server's base URL, with a database the server thread can see.
-    Serialized rollback puts back the migrated rows (categories, guidelines)
-    that the flush after each transactional test removes."""
+def site(live_server):
+    """The live server's base URL (tests are marked transactional, see pytestmark)."""
     return live_server.url
 
 

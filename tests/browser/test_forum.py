@@ -3,10 +3,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from forum.models import Category, Thread
+from forum.models import Thread
 from tests.factories import PASSWORD, CategoryFactory, UserFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Transactional (the live server runs in another thread); serialized rollback
+    # puts back the migrated rows (categories, guidelines) after each flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def log_in(page, site, email):
@@ -18,7 +23,7 @@ def log_in(page, site, email):
 
 
 def test_ask_answer_accept_and_the_question_leaves_unsolved(site, page, browser, assert_accessible):
-    category = Category.objects.get(slug="spoergsmaal-og-svar")  # the first in the list
+    category = CategoryFactory(name="Spørg netværket", slug="spoerg-netvaerket")
     UserFactory(email="asker@example.com", display_name="Asta Asker")
     helper_user = UserFactory(email="helper@example.com", display_name="Henning Hjælper")
     from forum import services
@@ -31,6 +36,7 @@ def test_ask_answer_accept_and_the_question_leaves_unsolved(site, page, browser,
     assert_accessible(page)
     page.locator("#main").get_by_role("link", name="Ny tråd").click()
     assert_accessible(page)
+    page.get_by_label("Kategori").select_option(label="Spørg netværket")
     page.get_by_label("Titel").fill("Hvordan kommer jeg i gang med OSS-moms?")
     page.get_by_label("Tekst").fill("Jeg sælger til **Tyskland**. Hvad gør jeg?")
     page.get_by_label("Emner").fill("moms, EU")
@@ -151,3 +157,37 @@ def test_unread_markers_and_quote_reply(site, page, assert_accessible):
     expect(page.locator(".post").nth(1).locator("blockquote")).to_contain_text("Leasing eller køb")
     page.goto(site + "/forum/seneste/")
     expect(row.locator(".unread-badge")).to_have_count(0)
+
+
+def test_search_from_the_header_refine_and_land_on_the_post(site, page, assert_accessible):
+    from forum import services
+
+    UserFactory(email="soeger@example.com")
+    author = UserFactory(display_name="Vera Viden")
+    category = CategoryFactory(name="Søgbare spørgsmål", slug="soegbare-spoergsmaal")
+    other = CategoryFactory(name="Søgbar viden", slug="soegbar-viden")
+    thread = services.start_thread(
+        category=category, author=author, title="Hvordan sender man fakturaer til udlandet?",
+        kind="question", body="Jeg skal fakturere en kunde i Sverige.",
+    )  # fmt: skip
+    services.start_thread(
+        category=other, author=author, title="Mine erfaringer med fakturering",
+        kind="discussion", body="Fakturaer på engelsk virker fint.",
+    )  # fmt: skip
+    answer = services.post_reply(
+        thread=thread, author=UserFactory(), body="Skriv fakturaen på engelsk, uden dansk moms."
+    )
+    log_in(page, site, "soeger@example.com")
+    page.get_by_role("search").first.get_by_label("Søg i forummet").fill("faktura")
+    page.get_by_role("search").first.get_by_role("button", name="Søg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Søg i forummet")
+    expect(page.get_by_role("status")).to_contain_text("3 resultater")
+    assert_accessible(page)
+    page.locator("#main").get_by_label("Kategori").select_option("soegbare-spoergsmaal")
+    page.locator("#main").get_by_role("button", name="Søg").click()
+    expect(page.get_by_role("status")).to_contain_text("2 resultater")
+    expect(page.locator(".search-snippet mark").first).to_be_visible()
+    page.locator(".search-results li", has_text="uden dansk moms").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(rf"#post-{answer.pk}$"))
+    expect(page.locator(f"#post-{answer.pk}")).to_contain_text("uden dansk moms")
+    assert_accessible(page)

@@ -6,7 +6,12 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Transactional (the live server runs in another thread); serialized rollback
+    # puts back the migrated rows (categories, guidelines) after each flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _confirmation_path(mailoutbox) -> str:

@@ -1,0 +1,196 @@
+"""Search behaviour; the same tests run on SQLite (FTS5) and PostgreSQL (tsvector)
+in CI, which makes them the parity suite."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from forum import search, services
+from forum.models import Access
+from tests.conftest import ROLES, make_user
+from tests.factories import CategoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus():
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    author = UserFactory()
+    docs = {
+        "entrepreneurs": ("Netværk for iværksættere", "Vi er mange iværksættere i Aarhus."),
+        "invoice": ("Fakturaer til udlandet", "Hvordan skriver jeg en faktura på engelsk?"),
+        "accounting": ("Regnskabsprogram", "Hvilket regnskab bruger I? Dinero eller Billy."),
+        "employee": ("Første medarbejder", "Jeg skal ansætte min første medarbejder."),
+        "leasing": ("Varebil", "Leasing eller køb af varebil?"),
+        "etsy": ("Webshop", "Sælger I på Etsy fra Danmark?"),
+        "vat_eu": ("Moms i EU", "Moms ved salg til EU-lande."),
+    }
+    threads = {}
+    for key, (title, body) in docs.items():
+        threads[key] = services.start_thread(
+            category=category, author=author, title=title, kind="question", body=body,
+            tags=["moms"] if key == "vat_eu" else [],
+        )  # fmt: skip
+    return threads
+
+
+def hits(user, text, **filters):
+    ids, _ = search.search_posts(user, text, search.SearchFilters(**filters))
+    return {post.thread.title for post in search.posts_for_page(ids)}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("iværksætter", {"Netværk for iværksættere"}),
+        ("iværksætterne", {"Netværk for iværksættere"}),
+        ("faktura ", {"Fakturaer til udlandet"}),
+        ("fakturaer ", {"Fakturaer til udlandet"}),
+        ("regnsk", {"Regnskabsprogram"}),
+        ('"første medarbejder"', {"Første medarbejder"}),
+        ('"medarbejder første"', set()),
+        ("leasing OR etsy", {"Varebil", "Webshop"}),
+        ("varebil -leasing", set()),
+        ("moms EU", {"Moms i EU"}),
+    ],
+)
+def test_query_syntax_and_danish_stemming(member, corpus, query, expected):
+    assert hits(member, query) == expected
+
+
+def test_title_matches_rank_above_body_matches(member):
+    category = CategoryFactory()
+    author = UserFactory()
+    services.start_thread(category=category, author=author, title="Om noget andet",
+                          kind="question", body="Her står ordet budget i teksten.")  # fmt: skip
+    services.start_thread(category=category, author=author, title="Budget for 2027",
+                          kind="question", body="Tal.")  # fmt: skip
+    ids, _ = search.search_posts(member, "budget ")
+    titles = [p.thread.title for p in search.posts_for_page(ids)]
+    assert titles == ["Budget for 2027", "Om noget andet"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "og det", '"', '"""', ":*", "!", "&|()<->", "\\\\", "'; DROP TABLE forum_post; --",
+     "🙂 emoji", "\x00moms", "moms " * 2000, "-moms", "OR", "OR OR moms"],
+)  # fmt: skip
+def test_odd_queries_never_fail(member, member_client, corpus, query):
+    search.search_posts(member, query)
+    response = member_client.get(reverse("forum:search"), {"q": query})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"category": "findes-ikke"}, {"page": "-1"}, {"page": "x"}, {"status": "bogus"},
+     {"sort": "sideways"}, {"tag": "ø ø"}],
+)  # fmt: skip
+def test_malformed_filters_are_ignored(member_client, corpus, params):
+    response = member_client.get(reverse("forum:search"), {"q": "moms", **params})
+    assert response.status_code == 200
+
+
+def test_filters_combine(member, corpus):
+    other = CategoryFactory()
+    services.start_thread(category=other, author=UserFactory(), title="Moms og løn",
+                          kind="discussion", body="Moms.")  # fmt: skip
+    assert hits(member, "moms") == {"Moms i EU", "Moms og løn"}
+    assert hits(member, "moms", category=other.slug) == {"Moms og løn"}
+    assert hits(member, "moms", tag="moms") == {"Moms i EU"}
+    assert hits(member, "moms", status="questions") == {"Moms i EU"}
+    assert hits(member, "moms", status="unanswered") == {"Moms i EU"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_never_shows_what_the_searcher_may_not_read(role):
+    staff = CategoryFactory(read_access=Access.STAFF)
+    members = CategoryFactory(read_access=Access.MEMBERS)
+    public = CategoryFactory(read_access=Access.EVERYONE)
+    author = UserFactory()
+    for category, title in ((staff, "Ledelse budget"), (members, "Medlem budget"),
+                            (public, "Offentligt budget")):  # fmt: skip
+        services.start_thread(category=category, author=author, title=title, kind="question",
+                              body="budget")  # fmt: skip
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    user = make_user(role)
+    user = AnonymousUser() if user is None else User.objects.with_access().get(pk=user.pk)
+    expected = {"Offentligt budget"}
+    if role != "anonymous":
+        expected.add("Medlem budget")
+    if role in ("moderator", "network_leader"):
+        expected.add("Ledelse budget")
+    assert hits(user, "budget") == expected
+
+
+def test_edits_are_reindexed(member, corpus):
+    post = corpus["leasing"].posts.get()
+    services.edit_post(post=post, editor=post.author, body="Nu handler det om solceller.",
+                       title="Solceller")  # fmt: skip
+    assert hits(member, "solceller") == {"Solceller"}
+    assert hits(member, "leasing") == set()
+
+
+def test_replies_are_found(member, corpus):
+    services.post_reply(thread=corpus["etsy"], author=UserFactory(), body="Prøv Shopify.")
+    assert hits(member, "shopify") == {"Webshop"}
+
+
+def test_snippet_marks_the_matched_words(member, corpus):
+    ids, parsed = search.search_posts(member, "iværksætter")
+    post = search.posts_for_page(ids)[0]
+    assert "<mark>iværksættere</mark>" in search.snippet(post, parsed)
+
+
+def test_snippets_escape_html(member):
+    services.start_thread(category=CategoryFactory(), author=UserFactory(), title="Kode",
+                          kind="question", body="`<script>alert(1)</script>` budget")  # fmt: skip
+    ids, parsed = search.search_posts(member, "budget")
+    text = str(search.snippet(search.posts_for_page(ids)[0], parsed))
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_search_page_shows_hits_and_highlights(member_client, corpus):
+    response = member_client.get(reverse("forum:search"), {"q": "iværksætter"})
+    assert "Netværk for iværksættere" in response.text
+    assert "<mark>" in response.text
+    assert "1 resultat" in response.text
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_search_page_queries_do_not_grow(member_client, django_assert_max_num_queries, count):
+    category = CategoryFactory()
+    author = UserFactory()
+    for i in range(count):
+        services.start_thread(category=category, author=author, title=f"Budget {i}",
+                              kind="question", body="budget")  # fmt: skip
+    # Includes the rate limit's database-cache queries.
+    with django_assert_max_num_queries(12):
+        assert member_client.get(reverse("forum:search"), {"q": "budget"}).status_code == 200
+
+
+def test_searches_are_rate_limited(member_client, settings, corpus):
+    settings.NETVAERK_RATE_LIMITS = {**settings.NETVAERK_RATE_LIMITS, "search": (2, 60)}
+    for _ in range(2):
+        assert member_client.get(reverse("forum:search"), {"q": "moms"}).status_code == 200
+    assert member_client.get(reverse("forum:search"), {"q": "moms"}).status_code == 429
+
+
+def test_rebuild_index_restores_search(member, corpus, capsys):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM forum_search")
+    else:
+        from forum.models import Post
+
+        Post.objects.update(search_vector=None)
+    assert hits(member, "leasing") == set()
+    call_command("rebuild_search_index")
+    assert hits(member, "leasing") == {"Varebil"}
+    assert "Indexed" in capsys.readouterr().out
