@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import Stemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -390,23 +390,19 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
     return done
 
 
-_TITLE_WORD = re.compile(r"\w{4,}", re.UNICODE)
-SIMILAR_STOP_WORDS = {"hvordan", "hvilken", "hvilke", "noget", "nogen", "eller", "have"}
-
-
 def similar_threads(user, title: str, *, limit: int = 5):
-    """Threads whose titles share words with `title`, solved ones first."""
-    words = [w for w in _TITLE_WORD.findall(title.lower()) if w not in SIMILAR_STOP_WORDS][:8]
+    """Threads that match any word of `title` (best matches first), via search."""
+    words = [w for w in words_of(title) if w not in STOP_WORDS and len(w) > 2][:8]
     if not words:
         return []
-    match = Q()
-    for word in words:
-        match |= Q(title__icontains=word)
-    threads = (
-        visible_threads(user)
-        .filter(match)
-        .select_related("category")
-        .only("pk", "slug", "title", "reply_count", "accepted_post_id", "category__name")
-        .order_by("-accepted_post_id", "-last_posted_at")
-    )
-    return list(threads[:limit])
+    ids, _ = search_posts(user, " OR ".join(words))
+    thread_ids: list[int] = []
+    by_post = dict(Post.objects.filter(pk__in=ids[:200]).values_list("pk", "thread_id"))
+    for pk in ids[:200]:
+        thread_id = by_post.get(pk)
+        if thread_id is not None and thread_id not in thread_ids:
+            thread_ids.append(thread_id)
+        if len(thread_ids) == limit:
+            break
+    threads = visible_threads(user).select_related("category").in_bulk(thread_ids)
+    return [threads[pk] for pk in thread_ids if pk in threads]

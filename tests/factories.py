@@ -79,6 +79,7 @@ class GuidelinesFactory(DjangoModelFactory):
 
 # --- Forum ------------------------------------------------------------------
 
+from forum import search  # noqa: E402
 from forum.models import Category, Post, Tag, Thread, ThreadRead  # noqa: E402
 
 
@@ -115,9 +116,10 @@ class ThreadFactory(DjangoModelFactory):
     @factory.post_generation
     def first_post(obj, create, extracted, **kwargs):
         if create:
-            Post.objects.create(
+            post = Post.objects.create(
                 thread=obj, number=1, author=obj.author, body="Hej", body_html="<p>Hej</p>"
             )
+            search.index_post(post)  # as forum.services does
 
 
 class PostFactory(DjangoModelFactory):
