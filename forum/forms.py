@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import Access, Category, ThreadKind
+from forum.models import Access, Category, SearchSynonym, ThreadKind
 from forum.services import MAX_TAGS, parse_tags
 from netvaerk.markup import (
     MAX_SOURCE_CHARS,
@@ -225,3 +225,17 @@ class SearchForm(forms.Form):
             "status": data.get("status") or "",
             "sort": data.get("sort") or "relevance",
         }
+
+
+class SynonymForm(forms.ModelForm):
+    class Meta:
+        model = SearchSynonym
+        fields = ["terms"]
+        help_texts = {"terms": _("Separate with commas, e.g. moms, VAT, merværdiafgift.")}
+
+    def clean_terms(self):
+        terms = [" ".join(t.split()) for t in self.cleaned_data["terms"].split(",")]
+        terms = [t for t in terms if t]
+        if len(terms) < 2:
+            raise forms.ValidationError(_("Write at least two words that mean the same."))
+        return ", ".join(dict.fromkeys(terms))

@@ -498,3 +498,40 @@ class Draft(models.Model):
         if self.thread_id:
             return reverse("forum:reply_create", kwargs={"pk": self.thread_id})
         return reverse("forum:thread_create")
+
+
+class SearchSynonym(models.Model):
+    """Words that mean the same to members, e.g. "moms, VAT, merværdiafgift"."""
+
+    terms = models.CharField(_("words that mean the same"), max_length=300)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class FailedSearch(models.Model):
+    """A search that found nothing: the words only, never who searched."""
+
+    text = models.CharField(_("search"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("times"), default=1)
+    last_searched_at = models.DateTimeField(_("last searched"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed search")
+        verbose_name_plural = _("failed searches")
+        indexes = [
+            models.Index(fields=["-count", "-last_searched_at"], name="forum_failed_rank_idx")
+        ]
+
+    def __str__(self):
+        return self.text

@@ -97,3 +97,8 @@ def can_view_history(user, post) -> bool:
 
 def can_restore_revision(user, post) -> bool:
     return can_moderate(user)
+
+
+def can_manage_search(user) -> bool:
+    """Synonyms and the list of searches that found nothing."""
+    return is_network_leader(user)

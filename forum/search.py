@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 import Stemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from forum.models import Post
+from forum.models import FailedSearch, Post, SearchSynonym
 from forum.permissions import visible_posts, visible_threads
 
 MAX_QUERY_CHARS = 300
@@ -299,11 +300,34 @@ def _filtered(user, filters: SearchFilters):
     return posts
 
 
+def expand_synonyms(parsed: ParsedQuery, groups: list[list[str]]) -> ParsedQuery:
+    """Let a word also match its synonyms (compared by stem, so "momsen" counts)."""
+    by_stem: dict[str, list[Term]] = {}
+    for group in groups:
+        terms = [Term(words=words_of(t)) for t in group if words_of(t)]
+        for term in terms:
+            if not term.is_phrase:
+                by_stem.setdefault(stem(term.words[0]), []).extend(terms)
+    for or_group in parsed.groups:
+        extra = []
+        for term in or_group:
+            if term.is_phrase:
+                continue
+            for synonym in by_stem.get(stem(term.words[0]), []):
+                if synonym.words != term.words and synonym not in or_group + extra:
+                    extra.append(Term(words=list(synonym.words)))
+        or_group.extend(extra)
+    return parsed
+
+
 def search_posts(user, text: str, filters: SearchFilters | None = None):
     """Matching posts the user may read, best first: a list of Post ids (ranked)
     and the parsed query. Callers paginate with `posts_for_page`."""
     filters = filters or SearchFilters()
     parsed = parse_query(text)
+    if not parsed.is_empty:
+        synonyms = [s.term_list for s in SearchSynonym.objects.all()]
+        parsed = expand_synonyms(parsed, synonyms)
     if parsed.is_empty:
         return [], parsed
     posts = _filtered(user, filters)
@@ -406,3 +430,19 @@ def similar_threads(user, title: str, *, limit: int = 5):
             break
     threads = visible_threads(user).select_related("category").in_bulk(thread_ids)
     return [threads[pk] for pk in thread_ids if pk in threads]
+
+
+def record_failed_search(text: str) -> None:
+    """Count a search that found nothing (the words only, not who searched)."""
+    key = " ".join(words_of(text))[:200]
+    if not key:
+        return
+    updated = FailedSearch.objects.filter(text=key).update(
+        count=F("count") + 1, last_searched_at=timezone.now()
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                FailedSearch.objects.create(text=key)
+        except IntegrityError:
+            FailedSearch.objects.filter(text=key).update(count=F("count") + 1)

@@ -20,6 +20,7 @@ from forum.forms import (
     EditPostForm,
     ReplyForm,
     SearchForm,
+    SynonymForm,
     ThreadFilterForm,
     ThreadForm,
 )
@@ -29,7 +30,9 @@ from forum.models import (
     Category,
     CategoryFollow,
     Draft,
+    FailedSearch,
     Notification,
+    SearchSynonym,
     Tag,
     TagFollow,
     ThreadFollow,
@@ -41,6 +44,7 @@ from forum.permissions import (
     can_bookmark,
     can_edit_post,
     can_manage_categories,
+    can_manage_search,
     can_react,
     can_read_category,
     can_reply,
@@ -51,7 +55,14 @@ from forum.permissions import (
     visible_posts,
     visible_threads,
 )
-from forum.search import SearchFilters, posts_for_page, search_posts, similar_threads, snippet
+from forum.search import (
+    SearchFilters,
+    posts_for_page,
+    record_failed_search,
+    search_posts,
+    similar_threads,
+    snippet,
+)
 from netvaerk.ratelimit import client_ip, hit, limit_writes
 
 UNSENT_KEY = "forum_unsent"
@@ -340,8 +351,11 @@ def thread_create(request):
             "tags_text": draft.tags_text,
             "body": draft.body,
         }
-    elif request.GET.get("kategori"):
-        initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
+    else:
+        if request.GET.get("kategori"):
+            initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
+        if request.GET.get("titel"):
+            initial["title"] = request.GET["titel"][:150]
     initial.update(_take_unsent(request))
     form = ThreadForm(request.POST or None, categories=categories, initial=initial)
     form.enable_autosave(reverse("forum:thread_create"))
@@ -739,6 +753,8 @@ def search(request):
 
             return too_many_requests(request, retry_after=retry_after)
         ids, parsed = search_posts(request.user, text, SearchFilters(**form.filters()))
+        if not ids and not parsed.is_empty:
+            record_failed_search(text)
         page = Paginator(ids, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
         hits = posts_for_page(list(page.object_list))
         for post in hits:
@@ -747,3 +763,48 @@ def search(request):
             {"searched": True, "empty_query": parsed.is_empty, "page_obj": page, "hits": hits}
         )
     return render(request, "forum/search.html", context)
+
+
+@login_required
+def failed_search_list(request):
+    require(can_manage_search(request.user))
+    failed = FailedSearch.objects.order_by("-count", "-last_searched_at")
+    return render(request, "forum/failed_search_list.html", {"page_obj": _page(request, failed)})
+
+
+@login_required
+@require_POST
+def failed_search_dismiss(request, pk):
+    require(can_manage_search(request.user))
+    get_object_or_404(FailedSearch, pk=pk).delete()  # one row, nothing else
+    messages.success(request, _("The search was removed from the list."))
+    return redirect("forum:failed_search_list")
+
+
+@login_required
+@limit_writes("category_edit")
+@require_http_methods(["GET", "POST"])
+def synonym_list(request):
+    require(can_manage_search(request.user))
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The synonyms were saved."))
+        return redirect("forum:synonym_list")
+    return render(
+        request,
+        "forum/synonym_list.html",
+        {"form": form, "synonyms": SearchSynonym.objects.all()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonym_delete(request, pk):
+    require(can_manage_search(request.user))
+    synonym = get_object_or_404(SearchSynonym, pk=pk)
+    if request.method == "POST":
+        synonym.delete()
+        messages.success(request, _("The synonyms were removed."))
+        return redirect("forum:synonym_list")
+    return render(request, "forum/synonym_confirm_delete.html", {"synonym": synonym})

@@ -168,8 +168,8 @@ def test_search_page_queries_do_not_grow(member_client, django_assert_max_num_qu
     for i in range(count):
         services.start_thread(category=category, author=author, title=f"Budget {i}",
                               kind="question", body="budget")  # fmt: skip
-    # Includes the rate limit's database-cache queries.
-    with django_assert_max_num_queries(12):
+    # Includes the rate limit's database-cache queries and the synonyms.
+    with django_assert_max_num_queries(13):
         assert member_client.get(reverse("forum:search"), {"q": "budget"}).status_code == 200
 
 
@@ -194,3 +194,66 @@ def test_rebuild_index_restores_search(member, corpus, capsys):
     call_command("rebuild_search_index")
     assert hits(member, "leasing") == {"Varebil"}
     assert "Indexed" in capsys.readouterr().out
+
+
+# --- Synonyms and failed searches -------------------------------------------------
+
+
+def test_synonyms_from_the_starter_list(member, corpus):
+    # "VAT" and "merværdiafgift" mean moms (starter list, editable by leaders).
+    assert hits(member, "VAT ") == {"Moms i EU"}
+    assert hits(member, "merværdiafgift ") == {"Moms i EU"}
+
+
+def test_leaders_add_synonyms_that_apply_at_once(member, leader_client, corpus):
+    response = leader_client.post(reverse("forum:synonym_list"), {"terms": "varebil, kassevogn"})
+    assert response.status_code == 302
+    assert hits(member, "kassevogn ") == {"Varebil"}
+
+
+def test_a_synonym_group_needs_two_words(leader_client):
+    response = leader_client.post(reverse("forum:synonym_list"), {"terms": "ensom"})
+    assert response.status_code == 200
+    assert "terms" in response.context["form"].errors
+
+
+def test_failed_searches_are_counted_without_the_searcher(member_client, leader_client, corpus):
+    from forum.models import FailedSearch
+
+    for _ in range(2):
+        member_client.get(reverse("forum:search"), {"q": "Kryptovaluta skat"})
+    member_client.get(reverse("forum:search"), {"q": "moms"})  # found something
+    failed = FailedSearch.objects.get()
+    assert (failed.text, failed.count) == ("kryptovaluta skat", 2)
+    assert not hasattr(failed, "user")
+    page = leader_client.get(reverse("forum:failed_search_list")).text
+    assert "kryptovaluta skat" in page
+    assert "?titel=kryptovaluta%20skat" in page
+    composer = leader_client.get(reverse("forum:thread_create"), {"titel": "kryptovaluta skat"})
+    assert composer.context["form"].initial["title"] == "kryptovaluta skat"
+    leader_client.post(reverse("forum:failed_search_dismiss", args=[failed.pk]))
+    assert not FailedSearch.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_leaders_manage_search(client_for, role):
+    client = client_for(make_user(role))
+    expected = {"anonymous": 302, "network_leader": 200}.get(role, 403)
+    assert client.get(reverse("forum:failed_search_list")).status_code == expected
+    assert client.get(reverse("forum:synonym_list")).status_code == expected
+    from forum.models import SearchSynonym
+
+    before = SearchSynonym.objects.count()
+    client.post(reverse("forum:synonym_list"), {"terms": "a1, b1"})
+    assert (SearchSynonym.objects.count() > before) is (role == "network_leader")
+
+
+def test_leader_deletes_synonyms_after_confirmation(leader_client):
+    from forum.models import SearchSynonym
+
+    synonym = SearchSynonym.objects.first()
+    url = reverse("forum:synonym_delete", args=[synonym.pk])
+    assert leader_client.get(url).status_code == 200
+    assert SearchSynonym.objects.filter(pk=synonym.pk).exists()
+    leader_client.post(url)
+    assert not SearchSynonym.objects.filter(pk=synonym.pk).exists()
