@@ -215,6 +215,21 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("relevance", _("Relevance")), ("newest", _("Newest"))],
     )
+    author = forms.CharField(label=_("Author (@handle)"), required=False, max_length=41)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unit = forms.ChoiceField(
+        label=_("Results"),
+        required=False,
+        choices=[("posts", _("Individual posts")), ("threads", _("Threads"))],
+    )
+
+    def clean_author(self):
+        return self.cleaned_data["author"].strip().lstrip("@").lower()
 
     def filters(self) -> dict:
         """The filters that are valid; a malformed one is ignored, not an error page."""
@@ -222,7 +237,11 @@ class SearchForm(forms.Form):
         return {
             "category": data.get("category") or "",
             "tag": data.get("tag") or "",
+            "author": data.get("author") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
             "status": data.get("status") or "",
+            "unit": data.get("unit") or "posts",
             "sort": data.get("sort") or "relevance",
         }
 

@@ -11,9 +11,11 @@ phrase", -exclude, OR between words, and a prefix match on the last word.
 """
 
 import html
+import math
 import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 
 import Stemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -28,7 +30,7 @@ from forum.permissions import visible_posts, visible_threads
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 10
-SQLITE_CANDIDATES = 2000  # best FTS5 hits considered before permission filters
+MAX_CANDIDATES = 2000  # best text matches considered before permissions and filters
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -278,7 +280,11 @@ def _tsquery(parsed: ParsedQuery) -> str:
 class SearchFilters:
     category: str = ""
     tag: str = ""
+    author: str = ""  # a member's @handle
+    date_from: date | None = None
+    date_to: date | None = None
     status: str = ""  # "", "questions", "solved", "unsolved", "unanswered"
+    unit: str = "posts"  # or "threads": the best post of each thread
     sort: str = "relevance"  # or "newest"
 
 
@@ -288,6 +294,12 @@ def _filtered(user, filters: SearchFilters):
         posts = posts.filter(thread__category__slug=filters.category)
     if filters.tag:
         posts = posts.filter(thread__tags__slug=filters.tag)
+    if filters.author:
+        posts = posts.filter(author__handle=filters.author)
+    if filters.date_from:
+        posts = posts.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        posts = posts.filter(created_at__date__lte=filters.date_to)
     threads = visible_threads(user)
     status_filter = {
         "questions": threads.questions(),
@@ -330,30 +342,53 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
         parsed = expand_synonyms(parsed, synonyms)
     if parsed.is_empty:
         return [], parsed
-    posts = _filtered(user, filters)
     if connection.vendor == "postgresql":
         query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
-        matches = posts.filter(search_vector=query)
-        if filters.sort == "newest":
-            ordered = matches.order_by("-created_at", "-pk")
-        else:
-            ordered = matches.annotate(
-                rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.5, 1.0])
-            ).order_by("-rank", "-created_at", "-pk")
-        ids = list(ordered.values_list("pk", flat=True)[:SQLITE_CANDIDATES])
-        return ids, parsed
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM forum_search WHERE forum_search MATCH %s "
-            "ORDER BY bm25(forum_search, 10.0, 5.0, 1.0) LIMIT %s",
-            [_fts5_expression(parsed), SQLITE_CANDIDATES],
+        candidates = list(
+            _filtered(user, filters)
+            .filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.5, 1.0]))
+            .order_by("-rank", "-pk")
+            .values_list("pk", "rank")[:MAX_CANDIDATES]
         )
-        ranked = [row[0] for row in cursor.fetchall()]
-    allowed = set(posts.filter(pk__in=ranked).values_list("pk", flat=True))
-    ids = [pk for pk in ranked if pk in allowed]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, -bm25(forum_search, 10.0, 5.0, 1.0) FROM forum_search "
+                "WHERE forum_search MATCH %s ORDER BY bm25(forum_search, 10.0, 5.0, 1.0) "
+                "LIMIT %s",
+                [_fts5_expression(parsed), MAX_CANDIDATES],
+            )
+            candidates = cursor.fetchall()
+    return _rank(candidates, _filtered(user, filters), filters), parsed
+
+
+def _rank(candidates, allowed_posts, filters: SearchFilters) -> list[int]:
+    """Apply permissions and filters to the text matches, then order them:
+    text relevance, boosted for accepted answers, solved threads and recency."""
+    base = dict(candidates)
+    rows = allowed_posts.filter(pk__in=list(base)).values_list(
+        "pk", "created_at", "thread_id", "thread__accepted_post_id"
+    )
+    now = timezone.now()
+    scored = []
+    for pk, created_at, thread_id, accepted_id in rows:
+        score = float(base[pk])
+        if accepted_id == pk:
+            score *= 1.5
+        elif accepted_id is not None:
+            score *= 1.15
+        age_days = max((now - created_at).days, 0)
+        score *= 1 + 0.25 * math.exp(-age_days / 180)
+        scored.append((score, created_at, pk, thread_id))
     if filters.sort == "newest":
-        ids = sorted(ids, reverse=True)
-    return ids, parsed
+        scored.sort(key=lambda row: (row[1], row[2]), reverse=True)
+    else:
+        scored.sort(key=lambda row: (row[0], row[1], row[2]), reverse=True)
+    if filters.unit == "threads":
+        seen: set[int] = set()
+        scored = [row for row in scored if not (row[3] in seen or seen.add(row[3]))]
+    return [row[2] for row in scored]
 
 
 def posts_for_page(ids: list[int]):

@@ -257,3 +257,46 @@ def test_leader_deletes_synonyms_after_confirmation(leader_client):
     assert SearchSynonym.objects.filter(pk=synonym.pk).exists()
     leader_client.post(url)
     assert not SearchSynonym.objects.filter(pk=synonym.pk).exists()
+
+
+def test_author_date_and_thread_filters(member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forum.models import Post
+
+    category = CategoryFactory()
+    anna = UserFactory(handle="anna")
+    thread = services.start_thread(category=category, author=anna, title="Budget",
+                                   kind="question", body="budget")  # fmt: skip
+    reply = services.post_reply(thread=thread, author=UserFactory(handle="bo"), body="budget")
+    old = services.start_thread(category=category, author=anna, title="Gammelt budget",
+                                kind="question", body="budget")  # fmt: skip
+    Post.objects.filter(thread=old).update(created_at=timezone.now() - timedelta(days=400))
+    assert hits(member, "budget", author="bo") == {"Budget"}
+    assert len(search.search_posts(member, "budget", search.SearchFilters(author="anna"))[0]) == 2
+    recent = search.SearchFilters(date_from=(timezone.now() - timedelta(days=30)).date())
+    assert hits(member, "budget", date_from=recent.date_from) == {"Budget"}
+    posts_mode = search.search_posts(member, "budget")[0]
+    threads_mode = search.search_posts(member, "budget", search.SearchFilters(unit="threads"))[0]
+    assert len(posts_mode) == 3 and len(threads_mode) == 2
+    assert reply.pk in posts_mode
+
+
+def test_accepted_answers_rank_first(member):
+    category = CategoryFactory()
+    thread = services.start_thread(category=category, author=UserFactory(), title="Spørgsmål",
+                                   kind="question", body="Hvad med kassesystemer?")  # fmt: skip
+    services.post_reply(thread=thread, author=UserFactory(), body="Et kassesystem.")
+    best = services.post_reply(thread=thread, author=UserFactory(), body="Et kassesystem.")
+    services.accept_answer(thread=thread, post=best)
+    ids, _ = search.search_posts(member, "kassesystem ")
+    assert ids[0] == best.pk
+
+
+def test_bad_dates_are_ignored(member_client, corpus):
+    response = member_client.get(
+        reverse("forum:search"), {"q": "moms", "date_from": "2026-13-45", "date_to": "i går"}
+    )
+    assert response.status_code == 200
