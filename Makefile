@@ -12,7 +12,8 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/netvaerk
 PYTEST_ARGS ?=
 
 .PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
-	lint format messages check-deploy lock clean bench bench-postgres
+	lint format messages check-deploy lock clean bench bench-postgres bench-search \
+	bench-search-postgres
 
 help:
 	@echo "make run            set up, load demo data, serve http://$(HOST):$(PORT) with the task worker"
@@ -27,6 +28,8 @@ help:
 	@echo "make lock           re-pin requirements.lock from pyproject.toml"
 	@echo "make bench          seed a large forum in a fresh SQLite file and time the main pages"
 	@echo "make bench-postgres the same on PostgreSQL (database netvaerk_bench, recreated)"
+	@echo "make bench-search   seed, rebuild the search index and time searches (SQLite)"
+	@echo "make bench-search-postgres  the same on PostgreSQL"
 
 # Find Python >= 3.12: python3.13, python3.12, then python3.
 $(STAMP): pyproject.toml requirements.lock
@@ -112,6 +115,20 @@ bench: setup
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py forum_benchmark $(BENCH_ARGS)
+
+bench-search: setup
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py forum_benchmark --requests 3 $(BENCH_ARGS)
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py rebuild_search_index
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py search_benchmark
+
+bench-search-postgres: setup
+	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py forum_benchmark --requests 3 $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py rebuild_search_index
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py search_benchmark
 
 bench-postgres: setup
 	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"

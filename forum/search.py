@@ -26,7 +26,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from forum.models import FailedSearch, Post, SearchSynonym
-from forum.permissions import visible_posts, visible_threads
+from forum.permissions import visible_threads
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 10
@@ -288,27 +288,31 @@ class SearchFilters:
     sort: str = "relevance"  # or "newest"
 
 
-def _filtered(user, filters: SearchFilters):
-    posts = visible_posts(user)
+def _threads(user, filters: SearchFilters):
+    """The threads whose posts may appear: visibility, category, tag, status."""
+    threads = visible_threads(user)
     if filters.category:
-        posts = posts.filter(thread__category__slug=filters.category)
+        threads = threads.filter(category__slug=filters.category)
     if filters.tag:
-        posts = posts.filter(thread__tags__slug=filters.tag)
+        threads = threads.filter(tags__slug=filters.tag)
+    if filters.status == "questions":
+        threads = threads.questions()
+    elif filters.status == "solved":
+        threads = threads.solved()
+    elif filters.status == "unsolved":
+        threads = threads.unsolved()
+    elif filters.status == "unanswered":
+        threads = threads.unanswered()
+    return threads
+
+
+def _post_filters(posts, filters: SearchFilters):
     if filters.author:
         posts = posts.filter(author__handle=filters.author)
     if filters.date_from:
         posts = posts.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
         posts = posts.filter(created_at__date__lte=filters.date_to)
-    threads = visible_threads(user)
-    status_filter = {
-        "questions": threads.questions(),
-        "solved": threads.solved(),
-        "unsolved": threads.unsolved(),
-        "unanswered": threads.unanswered(),
-    }.get(filters.status)
-    if status_filter is not None:
-        posts = posts.filter(thread__in=status_filter.values("pk"))
     return posts
 
 
@@ -345,7 +349,7 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     if connection.vendor == "postgresql":
         query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
         candidates = list(
-            _filtered(user, filters)
+            _post_filters(Post.objects.filter(thread__in=_threads(user, filters)), filters)
             .filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.5, 1.0]))
             .order_by("-rank", "-pk")
@@ -360,16 +364,23 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
                 [_fts5_expression(parsed), MAX_CANDIDATES],
             )
             candidates = cursor.fetchall()
-    return _rank(candidates, _filtered(user, filters), filters), parsed
+    return _rank(candidates, user, filters), parsed
 
 
-def _rank(candidates, allowed_posts, filters: SearchFilters) -> list[int]:
+def _rank(candidates, user, filters: SearchFilters) -> list[int]:
     """Apply permissions and filters to the text matches, then order them:
-    text relevance, boosted for accepted answers, solved threads and recency."""
+    text relevance, boosted for accepted answers, solved threads and recency.
+    Both queries are driven by primary keys (no plan that scans a category)."""
     base = dict(candidates)
-    rows = allowed_posts.filter(pk__in=list(base)).values_list(
-        "pk", "created_at", "thread_id", "thread__accepted_post_id"
+    rows = list(
+        _post_filters(Post.objects.filter(pk__in=list(base)), filters).values_list(
+            "pk", "created_at", "thread_id", "thread__accepted_post_id"
+        )
     )
+    allowed_threads = set(
+        _threads(user, filters).filter(pk__in={row[2] for row in rows}).values_list("pk", flat=True)
+    )
+    rows = [row for row in rows if row[2] in allowed_threads]
     now = timezone.now()
     scored = []
     for pk, created_at, thread_id, accepted_id in rows:

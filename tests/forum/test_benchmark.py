@@ -21,3 +21,16 @@ def test_benchmark_refuses_to_seed_twice():
     call_command("forum_benchmark", "--threads", "2", "--posts", "1002", "--requests", "1")
     with pytest.raises(CommandError):
         call_command("forum_benchmark", "--threads", "2", "--posts", "1002", "--requests", "1")
+
+
+def test_search_benchmark_runs_on_the_seeded_forum(capsys):
+    call_command("forum_benchmark", "--threads", "2", "--posts", "1002", "--requests", "1")
+    call_command("rebuild_search_index")
+    call_command("search_benchmark", "--requests", "1")
+    out = capsys.readouterr().out
+    assert "common word" in out and "p95 × baseline" in out and "Indexed 1,002 posts" in out
+
+
+def test_search_benchmark_needs_the_seeded_forum():
+    with pytest.raises(CommandError):
+        call_command("search_benchmark", "--requests", "1")
