@@ -30,7 +30,7 @@ from forum.permissions import visible_threads
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 10
-MAX_CANDIDATES = 2000  # best text matches considered before permissions and filters
+MAX_CANDIDATES = 500  # best text matches considered before permissions and filters
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -249,7 +249,9 @@ def remove_post(post_id: int) -> None:
 # --- Searching --------------------------------------------------------------------
 
 
-def _fts5_expression(parsed: ParsedQuery) -> str:
+def _fts5_expression(parsed: ParsedQuery, *, columns: str = "") -> str:
+    """An FTS5 query; `columns` ("title tags") limits the positive terms to those."""
+
     def term(t: Term) -> str:
         stems = " ".join(stem(w) for w in t.words)
         return f'"{stems}"' + ("*" if t.prefix else "")
@@ -257,6 +259,8 @@ def _fts5_expression(parsed: ParsedQuery) -> str:
     expression = " AND ".join(
         "(" + " OR ".join(term(t) for t in group) + ")" for group in parsed.groups
     )
+    if columns:
+        expression = f"({{{columns}}} : ({expression}))"
     for t in parsed.excluded:
         expression += f" NOT {term(t)}"
     return expression
@@ -264,10 +268,8 @@ def _fts5_expression(parsed: ParsedQuery) -> str:
 
 def _tsquery(parsed: ParsedQuery) -> str:
     def term(t: Term) -> str:
-        parts = [f"'{w}'" for w in t.words]
+        parts = [f"'{w}'" + (":*" if t.prefix else "") for w in t.words]
         text = " <-> ".join(parts)
-        if t.prefix:
-            text += ":*"
         return f"({text})" if t.is_phrase else text
 
     query = " & ".join("(" + " | ".join(term(t) for t in g) + ")" for g in parsed.groups)
@@ -347,31 +349,55 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     if parsed.is_empty:
         return [], parsed
     if connection.vendor == "postgresql":
-        query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
-        candidates = list(
-            _post_filters(Post.objects.filter(thread__in=_threads(user, filters)), filters)
-            .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.5, 1.0]))
-            .order_by("-rank", "-pk")
-            .values_list("pk", "rank")[:MAX_CANDIDATES]
-        )
+        candidates = _postgres_candidates(user, parsed, filters)
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid, -bm25(forum_search, 10.0, 5.0, 1.0) FROM forum_search "
-                "WHERE forum_search MATCH %s ORDER BY bm25(forum_search, 10.0, 5.0, 1.0) "
-                "LIMIT %s",
-                [_fts5_expression(parsed), MAX_CANDIDATES],
-            )
-            candidates = cursor.fetchall()
+        candidates = _sqlite_candidates(parsed)
     return _rank(candidates, user, filters), parsed
+
+
+def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
+    """Rank the matches in SQL (filters applied first) and keep the best."""
+    posts = _post_filters(Post.objects.filter(thread__in=_threads(user, filters)), filters)
+    query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
+    return list(
+        posts.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.5, 1.0]))
+        .order_by("-rank", "-pk")
+        .values_list("pk", "rank")[: MAX_CANDIDATES * 2]
+    )
+
+
+def _sqlite_candidates(parsed: ParsedQuery):
+    """Two cheap candidate sets instead of ranking every match: the best title
+    and tag matches (few: one first post per thread) and the newest body
+    matches, so a common word costs about as much as a rare one."""
+    expression = _fts5_expression(parsed)
+    heads_expression = _fts5_expression(parsed, columns="title tags")
+    rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -{rank} FROM forum_search WHERE forum_search MATCH %s "  # noqa: S608
+            f"ORDER BY {rank} LIMIT %s",
+            [heads_expression, MAX_CANDIDATES],
+        )
+        heads = cursor.fetchall()
+        # FTS5 walks the index in rowid order and stops at the limit.
+        cursor.execute(
+            f"SELECT rowid, -{rank} FROM forum_search WHERE forum_search MATCH %s "  # noqa: S608
+            "ORDER BY rowid DESC LIMIT %s",
+            [expression, MAX_CANDIDATES],
+        )
+        recent = cursor.fetchall()
+    return [*recent, *heads]
 
 
 def _rank(candidates, user, filters: SearchFilters) -> list[int]:
     """Apply permissions and filters to the text matches, then order them:
     text relevance, boosted for accepted answers, solved threads and recency.
     Both queries are driven by primary keys (no plan that scans a category)."""
-    base = dict(candidates)
+    base: dict[int, float] = {}
+    for pk, score in candidates:
+        base[pk] = max(float(score), base.get(pk, float("-inf")))
     rows = list(
         _post_filters(Post.objects.filter(pk__in=list(base)), filters).values_list(
             "pk", "created_at", "thread_id", "thread__accepted_post_id"
@@ -457,6 +483,9 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
         last_pk = batch[-1].pk
         if progress:
             progress(done, total)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE forum_post")  # the planner needs the new vectors' stats
     return done
 
 
