@@ -535,3 +535,13 @@ class FailedSearch(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class SearchWord(models.Model):
+    """Every distinct word the search index has seen: the vocabulary that
+    compound words are split against (momsregistrering → moms + registrering)."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word

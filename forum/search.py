@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from forum.models import FailedSearch, Post, SearchSynonym
+from forum.models import FailedSearch, Post, SearchSynonym, SearchWord
 from forum.permissions import visible_threads
 
 MAX_QUERY_CHARS = 300
@@ -222,9 +222,50 @@ def _document(post: Post) -> tuple[str, str, str]:
     return title, tags, body
 
 
+COMPOUND_MIN_LENGTH = 8
+PART_MIN_LENGTH = 3
+MAX_WORD_LENGTH = 60
+
+
+def compound_parts(words: set[str], vocabulary: set[str]) -> list[str]:
+    """Split Danish compounds into two known words: momsregistrering → moms,
+    registrering (also with a linking s or e: virksomhedsskat → virksomhed, skat)."""
+    parts: list[str] = []
+    for word in words:
+        if len(word) < COMPOUND_MIN_LENGTH:
+            continue
+        for i in range(PART_MIN_LENGTH, len(word) - PART_MIN_LENGTH):
+            left, right = word[:i], word[i:]
+            bases = [left] + [left[:-1] for link in "se" if left.endswith(link)]
+            base = next((b for b in bases if len(b) >= PART_MIN_LENGTH and b in vocabulary), None)
+            if base and right in vocabulary:
+                parts += [base, right]
+                break
+    return parts
+
+
+def _compound_text(text_words: set[str]) -> str:
+    """Record the words in the vocabulary and return the compound parts found."""
+    words = {w for w in text_words if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS}
+    SearchWord.objects.bulk_create((SearchWord(word=w) for w in words), ignore_conflicts=True)
+    long_words = {w for w in words if len(w) >= COMPOUND_MIN_LENGTH}
+    if not long_words:
+        return ""
+    candidates = {w[:i] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
+    candidates |= {w[i:] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
+    vocabulary = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+    return " ".join(compound_parts(long_words, vocabulary))
+
+
+def _document_text(post: Post) -> str:
+    title = post.thread.title if post.number == 1 else ""
+    return f"{title} {html.unescape(strip_tags(post.body_html))}"
+
+
 def index_post(post: Post) -> None:
     """(Re)index one post; call inside the transaction that changed it."""
     title, tags, body = _document(post)
+    body = f"{body} {_compound_text(set(words_of(f'{title} {tags} {body}')))}"
     if connection.vendor == "postgresql":
         Post.objects.filter(pk=post.pk).update(
             search_vector=SearchVector(Value(title), weight="A", config="danish")
@@ -465,6 +506,16 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM forum_search")
     total = Post.objects.count()
+    # The vocabulary first, so that compounds split against every word.
+    for post in (
+        Post.objects.select_related("thread")
+        .only("body_html", "number", "thread__title")
+        .iterator(chunk_size=batch_size)
+    ):
+        words = {w for w in words_of(_document_text(post)) if len(w) <= MAX_WORD_LENGTH}
+        SearchWord.objects.bulk_create(
+            (SearchWord(word=w) for w in words if w not in STOP_WORDS), ignore_conflicts=True
+        )
     done = 0
     last_pk = 0
     while True:

@@ -300,3 +300,27 @@ def test_bad_dates_are_ignored(member_client, corpus):
         reverse("forum:search"), {"q": "moms", "date_from": "2026-13-45", "date_to": "i går"}
     )
     assert response.status_code == 200
+
+
+def test_compound_words_are_found_by_their_parts(member):
+    category = CategoryFactory()
+    author = UserFactory()
+    for title, body in (
+        ("Registrering af firma", "Hvordan foregår registrering?"),
+        ("Moms", "Hvornår skal man betale moms?"),
+        ("Hjælp", "Jeg mangler hjælp til momsregistrering og momsafregning."),
+    ):
+        services.start_thread(category=category, author=author, title=title,
+                              kind="question", body=body)  # fmt: skip
+    assert "Hjælp" in hits(member, "registrering ")
+    assert "Hjælp" in hits(member, "moms ")
+    # "afregning" is in no other post: not in the vocabulary, so no split (yet).
+    assert "Hjælp" not in hits(member, "afregning ")
+
+
+def test_compound_parts():
+    vocabulary = {"moms", "registrering", "virksomhed", "skat", "afregning"}
+    assert search.compound_parts({"momsregistrering"}, vocabulary) == ["moms", "registrering"]
+    assert search.compound_parts({"virksomhedsskat"}, vocabulary) == ["virksomhed", "skat"]
+    assert search.compound_parts({"registrering"}, vocabulary) == []
+    assert search.compound_parts({"ukendtsammensat"}, vocabulary) == []
