@@ -244,10 +244,16 @@ def compound_parts(words: set[str], vocabulary: set[str]) -> list[str]:
     return parts
 
 
-def _compound_text(text_words: set[str]) -> str:
-    """Record the words in the vocabulary and return the compound parts found."""
-    words = {w for w in text_words if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS}
+def record_vocabulary(text: str) -> set[str]:
+    """Add the text's words to the vocabulary that compounds split against."""
+    words = {w for w in words_of(text) if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS}
     SearchWord.objects.bulk_create((SearchWord(word=w) for w in words), ignore_conflicts=True)
+    return words
+
+
+def _compound_text(text: str) -> str:
+    """Record the words in the vocabulary and return the compound parts found."""
+    words = record_vocabulary(text)
     long_words = {w for w in words if len(w) >= COMPOUND_MIN_LENGTH}
     if not long_words:
         return ""
@@ -257,15 +263,10 @@ def _compound_text(text_words: set[str]) -> str:
     return " ".join(compound_parts(long_words, vocabulary))
 
 
-def _document_text(post: Post) -> str:
-    title = post.thread.title if post.number == 1 else ""
-    return f"{title} {html.unescape(strip_tags(post.body_html))}"
-
-
 def index_post(post: Post) -> None:
     """(Re)index one post; call inside the transaction that changed it."""
     title, tags, body = _document(post)
-    body = f"{body} {_compound_text(set(words_of(f'{title} {tags} {body}')))}"
+    body = f"{body} {_compound_text(f'{title} {tags} {body}')}"
     if connection.vendor == "postgresql":
         Post.objects.filter(pk=post.pk).update(
             search_vector=SearchVector(Value(title), weight="A", config="danish")
@@ -507,15 +508,9 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
             cursor.execute("DELETE FROM forum_search")
     total = Post.objects.count()
     # The vocabulary first, so that compounds split against every word.
-    for post in (
-        Post.objects.select_related("thread")
-        .only("body_html", "number", "thread__title")
-        .iterator(chunk_size=batch_size)
-    ):
-        words = {w for w in words_of(_document_text(post)) if len(w) <= MAX_WORD_LENGTH}
-        SearchWord.objects.bulk_create(
-            (SearchWord(word=w) for w in words if w not in STOP_WORDS), ignore_conflicts=True
-        )
+    posts = Post.objects.select_related("thread").prefetch_related("thread__tags")
+    for post in posts.iterator(chunk_size=batch_size):
+        record_vocabulary(" ".join(_document(post)))
     done = 0
     last_pk = 0
     while True:

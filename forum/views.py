@@ -63,7 +63,7 @@ from forum.search import (
     similar_threads,
     snippet,
 )
-from netvaerk.ratelimit import client_ip, hit, limit_writes
+from netvaerk.ratelimit import limit_writes, refuse_if_over
 
 UNSENT_KEY = "forum_unsent"
 COMPOSER_FIELDS = ("category", "kind", "title", "tags_text", "body")
@@ -737,8 +737,8 @@ def draft_delete(request, pk):
 
 def search(request):
     form = SearchForm(request.GET or None)
-    form.is_valid()
-    text = (form.cleaned_data.get("q") if hasattr(form, "cleaned_data") else "") or ""
+    form.is_valid()  # a malformed filter is ignored, see SearchForm.filters
+    text = form.cleaned_data.get("q") or ""
     context = {
         "form": form,
         "text": text,
@@ -746,12 +746,8 @@ def search(request):
         "query": _query_without_page(request),
     }
     if text:
-        who = f"user:{request.user.pk}" if request.user.is_authenticated else None
-        retry_after = hit(scope="search", key=who or f"ip:{client_ip(request)}")
-        if retry_after is not None:
-            from netvaerk.views import too_many_requests
-
-            return too_many_requests(request, retry_after=retry_after)
+        if refused := refuse_if_over(request, "search"):
+            return refused
         ids, parsed = search_posts(request.user, text, SearchFilters(**form.filters()))
         if not ids and not parsed.is_empty:
             record_failed_search(text)

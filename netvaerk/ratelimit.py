@@ -31,19 +31,25 @@ def hit(*, scope: str, key: str) -> int | None:
     return None
 
 
+def refuse_if_over(request, scope: str):
+    """Count one action by this member (or IP); the 429 page when over the limit."""
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else None
+    retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}")
+    if retry_after is None:
+        return None
+    from netvaerk.views import too_many_requests
+
+    return too_many_requests(request, retry_after=retry_after)
+
+
 def limit_writes(scope: str):
     """View decorator: POSTs beyond the scope's limit get the 429 page."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                who = f"user:{request.user.pk}" if request.user.is_authenticated else None
-                retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}")
-                if retry_after is not None:
-                    from netvaerk.views import too_many_requests
-
-                    return too_many_requests(request, retry_after=retry_after)
+            if request.method == "POST" and (refused := refuse_if_over(request, scope)):
+                return refused
             return view(request, *args, **kwargs)
 
         return wrapper
