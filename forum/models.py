@@ -545,3 +545,19 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchRebuild(models.Model):
+    """Where a full rebuild of the search index has got to, so that an
+    interrupted `rebuild_search_index` carries on instead of starting over."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    vocabulary_done = models.BooleanField(default=False)
+    last_post_id = models.BigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} → {self.last_post_id}"

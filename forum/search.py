@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import Stemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from forum.models import FailedSearch, Post, SearchSynonym, SearchWord
+from forum.models import FailedSearch, Post, SearchRebuild, SearchSynonym, SearchWord
 from forum.permissions import visible_threads
 
 MAX_QUERY_CHARS = 300
@@ -33,6 +33,7 @@ MAX_TERMS = 10
 MAX_CANDIDATES = 500  # best text matches considered before permissions and filters
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
 
 # Snowball's Danish stop words (PostgreSQL's `danish` configuration drops the same).
 STOP_WORDS = frozenset(
@@ -251,35 +252,72 @@ def record_vocabulary(text: str) -> set[str]:
     return words
 
 
-def _compound_text(text: str) -> str:
-    """Record the words in the vocabulary and return the compound parts found."""
-    words = record_vocabulary(text)
+def _compound_text(text: str, vocabulary: set[str] | None = None) -> str:
+    """The compound parts found in the text. Without a vocabulary (one post
+    saved): record the text's words and look the candidate parts up."""
+    if vocabulary is None:
+        words = record_vocabulary(text)
+    else:
+        words = {w for w in words_of(text) if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS}
     long_words = {w for w in words if len(w) >= COMPOUND_MIN_LENGTH}
     if not long_words:
         return ""
-    candidates = {w[:i] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
-    candidates |= {w[i:] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
-    vocabulary = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+    if vocabulary is None:
+        candidates = {w[:i] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
+        candidates |= {w[i:] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
+        vocabulary = set(
+            SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True)
+        )
     return " ".join(compound_parts(long_words, vocabulary))
+
+
+def _index_row(post: Post, vocabulary: set[str] | None = None) -> tuple[int, str, str, str]:
+    title, tags, body = _document(post)
+    return post.pk, title, tags, f"{body} {_compound_text(f'{title} {tags} {body}', vocabulary)}"
+
+
+def _write_index(rows: list[tuple[int, str, str, str]]) -> None:
+    """Store the rows (post id, title, tags, body) in the index: one statement
+    per batch on PostgreSQL, a delete and an insert per post on SQLite."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE forum_post AS p SET search_vector = "
+                "setweight(to_tsvector('danish'::regconfig, v.title), 'A') || "
+                "setweight(to_tsvector('danish'::regconfig, v.tags), 'B') || "
+                "setweight(to_tsvector('danish'::regconfig, v.body), 'C') "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
+                "AS v(id, title, tags, body) WHERE p.id = v.id",
+                [
+                    [row[0] for row in rows],
+                    *([_plain_words(row[i]) for row in rows] for i in (1, 2, 3)),
+                ],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.executemany(
+                "DELETE FROM forum_search WHERE rowid = %s", [(row[0],) for row in rows]
+            )
+            cursor.executemany(
+                "INSERT INTO forum_search (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
+                [
+                    (pk, stemmed_text(title), stemmed_text(tags), stemmed_text(body))
+                    for pk, title, tags, body in rows
+                ],
+            )
+
+
+def _plain_words(text: str) -> str:
+    """The text as PostgreSQL should see it: the words split exactly as for
+    SQLite, stop words left out (so phrase positions agree with FTS5's), and
+    nothing its parser would read as a URL, host or hyphenated word."""
+    return " ".join(w for w in words_of(text) if w not in STOP_WORDS)
 
 
 def index_post(post: Post) -> None:
     """(Re)index one post; call inside the transaction that changed it."""
-    title, tags, body = _document(post)
-    body = f"{body} {_compound_text(f'{title} {tags} {body}')}"
-    if connection.vendor == "postgresql":
-        Post.objects.filter(pk=post.pk).update(
-            search_vector=SearchVector(Value(title), weight="A", config="danish")
-            + SearchVector(Value(tags), weight="B", config="danish")
-            + SearchVector(Value(body), weight="C", config="danish")
-        )
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM forum_search WHERE rowid = %s", [post.pk])
-            cursor.execute(
-                "INSERT INTO forum_search (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
-                [post.pk, stemmed_text(title), stemmed_text(tags), stemmed_text(body)],
-            )
+    _write_index([_index_row(post)])
 
 
 def remove_post(post_id: int) -> None:
@@ -476,6 +514,51 @@ def posts_for_page(ids: list[int]):
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def snippets(posts: list[Post], parsed: ParsedQuery) -> dict[int, str]:
+    """Highlighted snippets for one page of hits: PostgreSQL's ts_headline (one
+    query for the page), on SQLite a window around the first match in Python
+    (FTS5's snippet() would show the stemmed text the index holds)."""
+    if connection.vendor == "postgresql" and posts and not parsed.is_empty:
+        return _headlines(posts, parsed)
+    return {post.pk: snippet(post, parsed) for post in posts}
+
+
+_START, _STOP = "\x02", "\x03"  # never in a post: control characters are stripped at write time
+_HEADLINE_OPTIONS = f'StartSel="{_START}", StopSel="{_STOP}", MaxWords=35, MinWords=15, ShortWord=2'
+
+
+def _headlines(posts: list[Post], parsed: ParsedQuery) -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, ts_headline('danish', t.body, to_tsquery('danish', %s), %s) "
+            "FROM unnest(%s::integer[], %s::text[]) AS t(id, body)",
+            [
+                _tsquery(parsed),
+                _HEADLINE_OPTIONS,
+                [post.pk for post in posts],
+                [_plain(strip_tags(post.body_html)) for post in posts],
+            ],
+        )
+        rows = cursor.fetchall()
+    return {pk: _marked(headline) for pk, headline in rows}
+
+
+def _marked(headline: str):
+    """Escape the headline's text and turn the selection markers into <mark>:
+    split on the markers first, so no text can forge or unbalance a mark."""
+    out = []
+    for piece in headline.split(_START):
+        inside, _, outside = piece.rpartition(_STOP)
+        if inside:
+            out.append(f"<mark>{escape(inside)}</mark>")
+        out.append(escape(outside))
+    return mark_safe("".join(out).strip())  # noqa: S308 - built from escaped parts
+
+
+def _plain(text: str) -> str:
+    return _SPACES.sub(" ", html.unescape(text))
+
+
 def snippet(post: Post, parsed: ParsedQuery, *, width: int = 220):
     """A window of the post's text around the first match, matches in <mark>."""
     text = " ".join(html.unescape(strip_tags(post.body_html)).split())
@@ -501,38 +584,58 @@ def snippet(post: Post, parsed: ParsedQuery, *, width: int = 220):
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - built from escaped parts
 
 
-def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
-    """Reindex every post (for imports and recovery). Returns the count."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM forum_search")
+def rebuild_index(*, batch_size: int = 1000, progress=None, restart: bool = False) -> int:
+    """Reindex every post (imports, recovery) and return how many were indexed.
+    Restartable: an interrupted rebuild carries on from its last batch (unless
+    `restart`). Searching keeps working meanwhile: rows are replaced, not dropped."""
+    state = SearchRebuild.objects.filter(finished_at=None).first()
+    if state is None or restart:
+        SearchRebuild.objects.filter(finished_at=None).delete()
+        state = SearchRebuild.objects.create()
+    posts = Post.objects.select_related("thread").prefetch_related("thread__tags").order_by("pk")
     total = Post.objects.count()
     # The vocabulary first, so that compounds split against every word.
-    posts = Post.objects.select_related("thread").prefetch_related("thread__tags")
-    for post in posts.iterator(chunk_size=batch_size):
-        record_vocabulary(" ".join(_document(post)))
-    done = 0
-    last_pk = 0
-    while True:
-        batch = list(
-            Post.objects.filter(pk__gt=last_pk)
-            .select_related("thread")
-            .prefetch_related("thread__tags")
-            .order_by("pk")[:batch_size]
-        )
-        if not batch:
-            break
-        with transaction.atomic():
+    if not state.vocabulary_done:
+        for batch in _batches(posts, 0, batch_size):
+            words: set[str] = set()
             for post in batch:
-                index_post(post)
+                words |= set(words_of(" ".join(_document(post))))
+            SearchWord.objects.bulk_create(
+                (
+                    SearchWord(word=w)
+                    for w in words
+                    if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS
+                ),
+                ignore_conflicts=True,
+                batch_size=5000,
+            )
+        SearchRebuild.objects.filter(pk=state.pk).update(vocabulary_done=True)
+    vocabulary = set(SearchWord.objects.values_list("word", flat=True))
+    done = Post.objects.filter(pk__lte=state.last_post_id).count()
+    for batch in _batches(posts, state.last_post_id, batch_size):
+        with transaction.atomic():
+            _write_index([_index_row(post, vocabulary) for post in batch])
+            SearchRebuild.objects.filter(pk=state.pk).update(last_post_id=batch[-1].pk)
         done += len(batch)
-        last_pk = batch[-1].pk
         if progress:
             progress(done, total)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # rows of posts that no longer exist
+            cursor.execute(
+                "DELETE FROM forum_search WHERE rowid NOT IN (SELECT id FROM forum_post)"
+            )
+        elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE forum_post")  # the planner needs the new vectors' stats
+    SearchRebuild.objects.filter(pk=state.pk).update(finished_at=timezone.now())
+    if progress and not total:
+        progress(0, 0)
     return done
+
+
+def _batches(posts, after_pk: int, size: int):
+    while batch := list(posts.filter(pk__gt=after_pk)[:size]):
+        yield batch
+        after_pk = batch[-1].pk
 
 
 def similar_threads(user, title: str, *, limit: int = 5):

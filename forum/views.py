@@ -61,7 +61,7 @@ from forum.search import (
     record_failed_search,
     search_posts,
     similar_threads,
-    snippet,
+    snippets,
 )
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 
@@ -753,8 +753,9 @@ def search(request):
             record_failed_search(text)
         page = Paginator(ids, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
         hits = posts_for_page(list(page.object_list))
+        highlighted = snippets(hits, parsed)
         for post in hits:
-            post.snippet = snippet(post, parsed)
+            post.snippet = highlighted.get(post.pk, "")
         context.update(
             {"searched": True, "empty_query": parsed.is_empty, "page_obj": page, "hits": hits}
         )

@@ -314,6 +314,12 @@ SECURE_CSP = {
 NETVAERK_PAGE_SIZE = env_int("NETVAERK_PAGE_SIZE", default=25)
 # The site's address, for links in emails sent by the task worker.
 NETVAERK_BASE_URL = os.environ.get("NETVAERK_BASE_URL", "http://127.0.0.1:8000")
+# A real Q&A corpus (Stack Exchange "startups" dump, CC BY-SA 3.0) for the
+# search parity tests and the benchmarks; never shown on the site. Optional.
+NETVAERK_CORPUS_DIR = Path(
+    os.environ.get("NETVAERK_CORPUS_DIR")
+    or BASE_DIR.parent / "shared" / "data" / "startups-stackexchange"
+)
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from forum import search, services
-from forum.models import Access
+from forum.models import Access, SearchSynonym
 from tests.conftest import ROLES, make_user
 from tests.factories import CategoryFactory, UserFactory
 
@@ -143,15 +143,40 @@ def test_replies_are_found(member, corpus):
 def test_snippet_marks_the_matched_words(member, corpus):
     ids, parsed = search.search_posts(member, "iværksætter")
     post = search.posts_for_page(ids)[0]
-    assert "<mark>iværksættere</mark>" in search.snippet(post, parsed)
+    assert "<mark>iværksættere</mark>" in search.snippets([post], parsed)[post.pk]
 
 
 def test_snippets_escape_html(member):
+    body = "`<script>alert(1)</script>` <b>budget</b> A&B"
     services.start_thread(category=CategoryFactory(), author=UserFactory(), title="Kode",
-                          kind="question", body="`<script>alert(1)</script>` budget")  # fmt: skip
+                          kind="question", body=body)  # fmt: skip
     ids, parsed = search.search_posts(member, "budget")
-    text = str(search.snippet(search.posts_for_page(ids)[0], parsed))
-    assert "<script>" not in text and "&lt;script&gt;" in text
+    post = search.posts_for_page(ids)[0]
+    text = str(search.snippets([post], parsed)[post.pk])
+    assert "<script>" not in text and "<b>" not in text and "A&amp;B" in text
+    assert "<mark>budget</mark>" in text
+
+
+def test_snippets_cannot_be_forged_with_markers_or_entities(member):
+    body = "&#2;budget&#3; \x02 budget \x03 <mark>x</mark> &lt;mark&gt;"
+    services.start_thread(category=CategoryFactory(), author=UserFactory(), title="Marker",
+                          kind="question", body=body)  # fmt: skip
+    ids, parsed = search.search_posts(member, "budget")
+    post = search.posts_for_page(ids)[0]
+    text = str(search.snippets([post], parsed)[post.pk])
+    assert text.count("<mark>") == text.count("</mark>") >= 1
+    assert "<mark>x</mark>" not in text
+
+
+def test_snippets_mark_prefixes_phrases_and_synonyms(member):
+    SearchSynonym.objects.create(terms="moms, VAT")
+    body = "Regnskabet og VAT for en god guide i EU."
+    services.start_thread(category=CategoryFactory(), author=UserFactory(), title="Skat",
+                          kind="question", body=body)  # fmt: skip
+    for query, word in [("regnsk", "Regnskabet"), ('"god guide"', "guide"), ("moms", "VAT")]:
+        ids, parsed = search.search_posts(member, query)
+        post = search.posts_for_page(ids)[0]
+        assert f"<mark>{word}</mark>" in search.snippets([post], parsed)[post.pk], query
 
 
 def test_search_page_shows_hits_and_highlights(member_client, corpus):
@@ -194,6 +219,49 @@ def test_rebuild_index_restores_search(member, corpus, capsys):
     call_command("rebuild_search_index")
     assert hits(member, "leasing") == {"Varebil"}
     assert "Indexed" in capsys.readouterr().out
+
+
+def test_an_interrupted_rebuild_carries_on_where_it_stopped(member, corpus, monkeypatch):
+    from forum.models import Post, SearchRebuild
+
+    first, *rest = Post.objects.order_by("pk").values_list("pk", flat=True)
+    calls = []
+    original = search._write_index
+
+    def write_then_fail(rows):
+        calls.append([row[0] for row in rows])
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator pressed Ctrl-C
+        original(rows)
+
+    monkeypatch.setattr(search, "_write_index", write_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        search.rebuild_index(batch_size=1)
+    assert SearchRebuild.objects.get(finished_at=None).last_post_id == first
+    calls.clear()
+    monkeypatch.setattr(search, "_write_index", original)
+    assert search.rebuild_index(batch_size=1) == len(rest) + 1
+    assert not SearchRebuild.objects.filter(finished_at=None).exists()
+    assert hits(member, "leasing") == {"Varebil"}
+
+
+def test_a_rebuild_drops_rows_of_posts_that_are_gone(member, corpus):
+    from django.db import connection
+
+    from forum.models import Post
+
+    post = Post.objects.get(thread__title="Varebil", number=1)
+    if connection.vendor == "sqlite":  # a row the index kept by mistake
+        post.thread.delete()
+        assert hits(member, "leasing") == set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM forum_search WHERE rowid = %s", [post.pk])
+            assert cursor.fetchone()[0] == 1
+    call_command("rebuild_search_index", "--restart")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM forum_search WHERE rowid = %s", [post.pk])
+            assert cursor.fetchone()[0] == 0
 
 
 # --- Synonyms and failed searches -------------------------------------------------

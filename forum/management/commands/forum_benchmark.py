@@ -13,11 +13,15 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
 
 from accounts.models import User
-from forum.models import Access, Category, Post, Thread
+from forum import corpus
+from forum.models import Access, Category, Post, Tag, Thread
 from netvaerk.markup import render_markdown
 
+CORPUS_MARKER = "corpus: Stack Exchange startups (CC BY-SA 3.0)"
 BODIES = [
     "Har nogen erfaring med **moms** ved salg til Tyskland? Jeg bruger OSS.",
     "Prøv at kigge på [Skattestyrelsen](https://skat.dk) – de har en god guide.\n\n"
@@ -26,6 +30,69 @@ BODIES = [
     "Tak, det hjalp mig rigtig meget!",
     "```\nFaktura 123: 4.000 kr. + moms\n```\nEr det rigtigt opstillet?",
 ]  # fmt: skip
+
+
+class BuiltinText:
+    """Five short Danish posts, repeated."""
+
+    description = "built-in Danish text"
+    marker = ""
+
+    def __init__(self):
+        self.html = [render_markdown(body) for body in BODIES]
+
+    def create_tags(self) -> dict[str, int]:
+        return {}
+
+    def title(self, n: int) -> str:
+        return f"Benchmark-tråd nummer {n} om moms og regnskab"
+
+    def tags(self, n: int) -> list[str]:
+        return []
+
+    def body(self, n: int, number: int) -> tuple[str, str]:
+        i = (n + number) % len(BODIES)
+        return BODIES[i], self.html[i]
+
+
+class CorpusText:
+    """Real questions and answers from the Stack Exchange startups corpus: a
+    thread takes a question's title, tags and answers, then other answers."""
+
+    description = "Stack Exchange startups corpus"
+    marker = CORPUS_MARKER
+
+    def __init__(self):
+        self.questions = list(corpus.questions())
+        self.bodies = [body for q in self.questions for body in q.bodies]
+        self.html: dict[int, str] = {}
+
+    def create_tags(self) -> dict[str, int]:
+        names = sorted({name for q in self.questions for name in q.tags})
+        Tag.objects.bulk_create(
+            (Tag(name=name, slug=slugify(name)[:50] or "tag") for name in names),
+            ignore_conflicts=True,
+        )
+        by_slug = dict(Tag.objects.values_list("slug", "pk"))
+        return {name: by_slug[slugify(name)[:50] or "tag"] for name in names}
+
+    def title(self, n: int) -> str:
+        return self.questions[n % len(self.questions)].title
+
+    def tags(self, n: int) -> list[str]:
+        return list(dict.fromkeys(self.questions[n % len(self.questions)].tags))
+
+    def body(self, n: int, number: int) -> tuple[str, str]:
+        own = self.questions[n % len(self.questions)].bodies
+        i = (
+            own[number - 1]
+            if number <= len(own)
+            else self.bodies[(n * 7919 + number) % len(self.bodies)]
+        )
+        key = id(i)
+        if key not in self.html:
+            self.html[key] = "".join(f"<p>{escape(p)}</p>" for p in i.split("\n\n"))
+        return i, self.html[key]
 
 
 def progress(done: int, total: int, label: str) -> None:
@@ -42,14 +109,27 @@ class Command(BaseCommand):
     help = "Seed a large forum (benchmark category) and time the main pages."
 
     def add_arguments(self, parser):
-        parser.add_argument("--threads", type=int, default=2000)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="threads in all (default: one per corpus question, else 2,000)",
+        )
+        parser.add_argument(
+            "--no-corpus",
+            action="store_true",
+            help="use five built-in Danish posts even when the real corpus is present",
+        )
         parser.add_argument("--posts", type=int, default=200_000, help="posts in all")
         parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
         parser.add_argument(
             "--reuse", action="store_true", help="time the already seeded forum, seed nothing"
         )
 
-    def handle(self, *args, threads, posts, requests, reuse, **options):
+    def handle(self, *args, threads, posts, requests, reuse, no_corpus, **options):
+        use_corpus = not no_corpus and corpus.corpus_dir() is not None
+        if threads is None:
+            threads = 12_939 if use_corpus else 2000
         if threads < 2 or posts < threads + 1000:
             raise CommandError("Need at least 2 threads and threads + 1000 posts.")
         category = Category.objects.filter(slug="benchmark").first()
@@ -58,25 +138,30 @@ class Command(BaseCommand):
                 raise CommandError(
                     "A benchmark forum exists already: use --reuse, or a fresh database."
                 )
-            category = self.seed(threads=threads, posts=posts)
+            category = self.seed(threads=threads, posts=posts, use_corpus=use_corpus)
         self.measure(category=category, requests=requests)
 
     # --- Seeding ----------------------------------------------------------------
 
-    def seed(self, *, threads: int, posts: int) -> Category:
+    def seed(self, *, threads: int, posts: int, use_corpus: bool) -> Category:
         started = time.monotonic()
+        source = CorpusText() if use_corpus else BuiltinText()
         self.stdout.write(
-            f"Seeding {threads:,} threads and {posts:,} posts on {connection.vendor}:"
+            f"Seeding {threads:,} threads and {posts:,} posts on {connection.vendor} "
+            f"({source.description}):"
         )
-        html = [render_markdown(body) for body in BODIES]
         with transaction.atomic():
             category = Category.objects.create(
-                name="Benchmark", slug="benchmark", read_access=Access.MEMBERS
+                name="Benchmark",
+                slug="benchmark",
+                description=source.marker,
+                read_access=Access.MEMBERS,
             )
             users = User.objects.bulk_create(
                 User(email=f"bench{i}@example.com", display_name=f"Bench Bruger {i}")
                 for i in range(200)
             )
+            tags = source.create_tags()
         now = timezone.now()
         # One long thread with 1,000 posts; the rest spread evenly.
         per_thread = [1000] + [(posts - 1000) // (threads - 1)] * (threads - 1)
@@ -85,10 +170,11 @@ class Command(BaseCommand):
         done = 0
         for start in range(0, threads, 200):
             with transaction.atomic():
+                numbers = range(start, min(start + 200, threads))
                 chunk = Thread.objects.bulk_create(
                     Thread(
                         category=category,
-                        title=f"Benchmark-tråd nummer {n} om moms og regnskab",
+                        title=source.title(n),
                         slug=f"benchmark-traad-{n}",
                         author=users[n % len(users)],
                         last_poster=users[(n + 1) % len(users)],
@@ -96,19 +182,23 @@ class Command(BaseCommand):
                         created_at=now,
                         last_posted_at=now,
                     )
-                    for n in range(start, min(start + 200, threads))
+                    for n in numbers
                 )
-                for thread in chunk:
-                    count = per_thread[start + chunk.index(thread)]
-                    for number in range(1, count + 1):
-                        i = (thread.pk + number) % len(BODIES)
+                Thread.tags.through.objects.bulk_create(
+                    Thread.tags.through(thread_id=thread.pk, tag_id=tags[name])
+                    for n, thread in zip(numbers, chunk, strict=True)
+                    for name in source.tags(n)
+                )
+                for n, thread in zip(numbers, chunk, strict=True):
+                    for number in range(1, per_thread[n] + 1):
+                        body, body_html = source.body(n, number)
                         batch.append(
                             Post(
                                 thread=thread,
                                 number=number,
                                 author=users[(thread.pk + number) % len(users)],
-                                body=BODIES[i],
-                                body_html=html[i],
+                                body=body,
+                                body_html=body_html,
                                 created_at=now,
                             )
                         )
