@@ -228,6 +228,9 @@ class Post(models.Model):
     # PostgreSQL full-text index (title A, tags B, body C; `danish` config),
     # kept in step by forum.search. Unused (NULL) on SQLite, which has FTS5.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL: the title and tags alone (first posts only), a small vector
+    # whose own GIN index finds and ranks title matches without reading bodies.
+    head_vector = SearchVectorField(null=True, editable=False)
     submission_key = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()

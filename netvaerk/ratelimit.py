@@ -1,10 +1,14 @@
-"""Rate limits on writes, counted in the shared cache so they hold across processes."""
+"""Rate limits on writes (and searches), counted where every process sees them:
+in Redis when the cache is Redis, else in one database table with an upsert."""
 
 import functools
+import random
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 
 def client_ip(request) -> str:
@@ -18,17 +22,44 @@ def hit(*, scope: str, key: str) -> int | None:
     now = time.time()
     window = int(now // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=period):
-        count = 1
+    if _counts_in_cache():
+        count = _count_in_cache(cache_key, period)
     else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(cache_key, 1, timeout=period)
-            count = 1
+        count = _count_in_database(cache_key, expires=(window + 1) * period)
     if count > limit:
         return max(1, int(period - (now % period)))
     return None
+
+
+def _counts_in_cache() -> bool:
+    return "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]
+
+
+def _count_in_cache(cache_key: str, period: int) -> int:
+    if cache.add(cache_key, 1, timeout=period):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, timeout=period)
+        return 1
+
+
+def _count_in_database(key: str, *, expires: float) -> int:
+    """One atomic upsert (PostgreSQL and SQLite 3.35+); old windows are swept now and then."""
+    expires_at = datetime.fromtimestamp(expires, tz=UTC)
+    with connection.cursor() as cursor:
+        if random.random() < 0.01:  # only spreads the sweep
+            cursor.execute(
+                "DELETE FROM netvaerk_ratecount WHERE expires_at < %s", [datetime.now(tz=UTC)]
+            )
+        cursor.execute(
+            "INSERT INTO netvaerk_ratecount (key, count, expires_at) VALUES (%s, 1, %s) "
+            "ON CONFLICT (key) DO UPDATE SET count = netvaerk_ratecount.count + 1 "
+            "RETURNING count",
+            [key, expires_at],
+        )
+        return cursor.fetchone()[0]
 
 
 def refuse_if_over(request, scope: str):
