@@ -147,9 +147,13 @@ class Thread(models.Model):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
-            models.Index(fields=["-is_pinned", "-last_posted_at"], name="forum_thread_latest_idx"),
+            # The lists' full order (pinned, latest, id as the tie-break), so
+            # that no list sorts its threads: it reads the first page off these.
             models.Index(
-                fields=["category", "-is_pinned", "-last_posted_at"],
+                fields=["-is_pinned", "-last_posted_at", "-id"], name="forum_thread_latest_idx"
+            ),
+            models.Index(
+                fields=["category", "-is_pinned", "-last_posted_at", "-id"],
                 name="forum_thread_category_idx",
             ),
             models.Index(
