@@ -29,6 +29,15 @@ class AccountAdapter(DefaultAccountAdapter):
             services.register_member(user=user, display_name=user.display_name)
         return user
 
+    def pre_login(self, request, user, **kwargs):
+        """A suspended member cannot log in; they are shown why instead."""
+        from accounts.middleware import suspension_notice
+        from accounts.permissions import is_suspended
+
+        if is_suspended(user):
+            return suspension_notice(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def send_mail(self, template_prefix, email, context):
         """Render now, in the member's language; send from the task worker."""
         request = allauth_context.request

@@ -65,6 +65,9 @@ PEOPLE = [
      ["hold", "booking", "Instagram"], "Lokaler i Roskilde.", []),
     ("oliver", "Oliver Bak", "Bak Cykler", "Detailhandel", Region.SYDDANMARK,
      ["værksted", "lagerstyring"], "Hjælp til regnskabsprogrammer.", []),
+    # Just joined: his first post waits in the approval queue (moderation demo).
+    ("viktor", "Viktor Holst", "Holst Låse", "Låsesmed", Region.HOVEDSTADEN,
+     ["låse", "sikring"], "Gode råd om at starte for mig selv.", []),
 ]  # fmt: skip
 
 BIO = (

@@ -68,9 +68,17 @@ class UserQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("role_assignments", queryset=RoleAssignment.objects.only("user_id", "role"))
         ).annotate(
+            silenced_now=Exists(
+                Sanction.objects.active().filter(
+                    user=OuterRef("pk"), kind__in=[SanctionKind.SILENCE, SanctionKind.SUSPEND]
+                )
+            ),
+            suspended_now=Exists(
+                Sanction.objects.active().filter(user=OuterRef("pk"), kind=SanctionKind.SUSPEND)
+            ),
             mfa_enabled=Exists(
                 Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-            )
+            ),
         )
 
     def for_directory(self):
@@ -198,6 +206,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The roles this member holds (prefetched by `with_access()`)."""
         return frozenset(assignment.role for assignment in self.role_assignments.all())
 
+    def has_sanction(self, kind: str) -> bool:
+        """Silenced (a suspension silences too) or suspended now; annotated by
+        `with_access()` for the signed-in member, else one query."""
+        annotated = self.__dict__.get(
+            "suspended_now" if kind == SanctionKind.SUSPEND else "silenced_now"
+        )
+        if annotated is not None:
+            return bool(annotated)
+        kinds = (
+            [kind] if kind == SanctionKind.SUSPEND else [SanctionKind.SILENCE, SanctionKind.SUSPEND]
+        )
+        return Sanction.objects.active().filter(user=self, kind__in=kinds).exists()
+
+    def sanction(self, kind: str):
+        """The running sanction of this kind that lasts longest (to show its reason)."""
+        running = Sanction.objects.active().filter(user=self, kind=kind)
+        return running.order_by(models.F("ends_at").desc(nulls_first=True)).first()
+
     @cached_property
     def has_totp(self) -> bool:
         annotated = self.__dict__.get("mfa_enabled")
@@ -299,3 +325,51 @@ class Guidelines(models.Model):
 
     def __str__(self):
         return f"{self.language}"
+
+
+class SanctionKind(models.TextChoices):
+    SILENCE = "silence", _("Silenced: may read, may not post")
+    SUSPEND = "suspend", _("Suspended: may not log in")
+
+
+class SanctionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Running now: not lifted, and not yet run out (ends_at None: indefinitely).
+        A sanction whose time has passed stops by itself; nothing has to run."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+
+class Sanction(models.Model):
+    """A moderator silenced or suspended a member, with a reason they are shown."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sanctions",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SanctionKind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
+        indexes = [models.Index(fields=["user", "lifted_at"], name="accounts_sanction_active_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.user}"

@@ -6,7 +6,7 @@ signed-in member (see `UserQuerySet.with_access`).
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import Role
+from accounts.models import Role, SanctionKind
 
 # Roles whose powers need two-factor authentication turned on first.
 ROLES_NEEDING_TWO_FACTOR = frozenset({Role.MODERATOR, Role.NETWORK_LEADER})
@@ -19,6 +19,15 @@ def require(allowed: bool) -> None:
 
 def is_member(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
+
+
+def is_silenced(user) -> bool:
+    """May read but not post: silenced, or suspended (then not even signed in)."""
+    return is_member(user) and user.has_sanction(SanctionKind.SILENCE)
+
+
+def is_suspended(user) -> bool:
+    return is_member(user) and user.has_sanction(SanctionKind.SUSPEND)
 
 
 def holds_role(user, role: str) -> bool:

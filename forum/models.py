@@ -17,6 +17,15 @@ class Access(models.TextChoices):
     STAFF = "staff", _("Moderators and network leaders")
 
 
+class State(models.TextChoices):
+    """Where moderation has put a thread or a post."""
+
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")  # by a moderator or by members' flags; the author sees why
+    DELETED = "deleted", _("Deleted")  # soft: network leaders can restore it
+    MERGED = "merged", _("Merged")  # threads only: its posts live on in `merged_into`
+
+
 class ThreadKind(models.TextChoices):
     QUESTION = "question", _("Question")
     DISCUSSION = "discussion", _("Discussion")
@@ -93,6 +102,9 @@ class ThreadQuerySet(models.QuerySet):
             qs = qs.annotate(last_read_number=Subquery(read.values("last_read_number")[:1]))
         return qs
 
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
     def questions(self):
         return self.filter(kind=ThreadKind.QUESTION)
 
@@ -140,6 +152,21 @@ class Thread(models.Model):
     )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
+    lock_reason = models.CharField(_("why it is locked"), max_length=300, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PUBLISHED
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -175,6 +202,10 @@ class Thread(models.Model):
         return self.reply_count + 1
 
     @property
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
+
+    @property
     def is_question(self) -> bool:
         return self.kind == ThreadKind.QUESTION
 
@@ -199,6 +230,9 @@ class Thread(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
     def for_thread_page(self):
         return (
             self.select_related("author")
@@ -236,6 +270,14 @@ class Post(models.Model):
     # whose own GIN index finds and ranks title matches without reading bodies.
     head_vector = SearchVectorField(null=True, editable=False)
     submission_key = models.CharField(max_length=40, blank=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PUBLISHED
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -260,6 +302,10 @@ class Post(models.Model):
     @property
     def page_number(self) -> int:
         return (self.number - 1) // POSTS_PER_PAGE + 1
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
 
 
 class ThreadRead(models.Model):
@@ -413,6 +459,9 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Mentioned you")
     ACCEPTED = "accepted", _("Your answer was accepted")
     REACTION = "reaction", _("Thanks")
+    MODERATION = "moderation", _("A moderator acted on your post")
+    FLAG_OUTCOME = "flag_outcome", _("The outcome of your flag")
+    REVIEW = "review", _("Something waits for a moderator")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -432,7 +481,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=12, choices=NotificationKind.choices)
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    # None only for a moderator's notice about a new thread awaiting approval.
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, null=True, related_name="+")
+    # What a moderation notice says (e.g. the reason a post was hidden).
+    message = models.CharField(max_length=500, blank=True)
+    link = models.CharField(max_length=300, blank=True)  # where a notice without a post leads
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -457,6 +510,8 @@ class Notification(models.Model):
 
     @property
     def target_url(self) -> str:
+        if self.link:
+            return self.link
         return self.post.get_absolute_url() if self.post_id else self.thread.get_absolute_url()
 
 
@@ -568,3 +623,29 @@ class SearchRebuild(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} → {self.last_post_id}"
+
+
+class CategoryModerator(models.Model):
+    """A member who moderates one category (moderators and network leaders
+    moderate every category)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="moderators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderated_categories"
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("category moderator")
+        verbose_name_plural = _("category moderators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "user"], name="forum_one_category_moderator"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.category}"

@@ -324,9 +324,32 @@ def index_post(post: Post) -> None:
 
 
 def remove_post(post_id: int) -> None:
-    if connection.vendor == "sqlite":
+    remove_posts([post_id])
+
+
+def remove_posts(post_ids: list[int]) -> None:
+    """Take posts out of the index (hidden, deleted); inside the transaction."""
+    if not post_ids:
+        return
+    if connection.vendor == "postgresql":
+        Post.objects.filter(pk__in=post_ids).update(search_vector=None, head_vector=None)
+    elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM forum_search WHERE rowid = %s", [post_id])
+            cursor.executemany(
+                "DELETE FROM forum_search WHERE rowid = %s", [(pk,) for pk in post_ids]
+            )
+
+
+def index_posts(post_ids: list[int]) -> None:
+    """(Re)index the published ones of these posts (shown again, moved, merged,
+    split: a first post gains or loses the thread's title and tags)."""
+    posts = list(
+        Post.objects.filter(pk__in=post_ids, state="published", thread__state="published")
+        .select_related("thread")
+        .prefetch_related("thread__tags")
+    )
+    _write_index([_index_row(post) for post in posts])
+    remove_posts(sorted(set(post_ids) - {post.pk for post in posts}))
 
 
 # --- Searching --------------------------------------------------------------------

@@ -95,8 +95,10 @@ def start_thread(
     body: str,
     tags: list[str] | None = None,
     submission_key: str = "",
+    created_at=None,
 ) -> Thread:
-    """Create a thread with its first post. A repeated submission returns the first."""
+    """Create a thread with its first post. A repeated submission returns the first.
+    `created_at`: when an approved post was written (else now)."""
     if submission_key:
         existing = (
             Post.objects.filter(author=author, submission_key=submission_key, number=1)
@@ -105,7 +107,7 @@ def start_thread(
         )
         if existing:
             return existing.thread
-    now = timezone.now()
+    now = created_at or timezone.now()
     thread = Thread.objects.create(
         category=category,
         title=title,
@@ -138,8 +140,11 @@ def start_thread(
 
 
 @transaction.atomic
-def post_reply(*, thread: Thread, author: User, body: str, submission_key: str = "") -> Post:
-    """Add a reply. A repeated submission (double click) returns the first post."""
+def post_reply(
+    *, thread: Thread, author: User, body: str, submission_key: str = "", created_at=None
+) -> Post:
+    """Add a reply. A repeated submission (double click) returns the first post.
+    `created_at`: when an approved post was written (it still comes last)."""
     if submission_key:
         existing = Post.objects.filter(author=author, submission_key=submission_key).first()
         if existing:
@@ -147,7 +152,7 @@ def post_reply(*, thread: Thread, author: User, body: str, submission_key: str =
     body_html = render_markdown(body)
     # Lock the thread row: numbers are handed out one at a time.
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
-    now = timezone.now()
+    now = created_at or timezone.now()
     try:
         with transaction.atomic():
             post = Post.objects.create(
@@ -167,7 +172,7 @@ def post_reply(*, thread: Thread, author: User, body: str, submission_key: str =
     search.index_post(post)
     updates = {
         "reply_count": F("reply_count") + 1,
-        "last_posted_at": now,
+        "last_posted_at": Greatest(F("last_posted_at"), now),
         "last_poster": author,
     }
     if locked.first_reply_at is None and author.pk != locked.author_id:

@@ -16,9 +16,12 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def hit(*, scope: str, key: str) -> int | None:
-    """Count one action; return the seconds to wait when over the limit, else None."""
+def hit(*, scope: str, key: str, new_member: bool = False) -> int | None:
+    """Count one action; return the seconds to wait when over the limit, else None.
+    New members have stricter limits for some scopes (NETVAERK_NEW_MEMBER_RATE_LIMITS)."""
     limit, period = settings.NETVAERK_RATE_LIMITS[scope]
+    if new_member and scope in settings.NETVAERK_NEW_MEMBER_RATE_LIMITS:
+        limit, period = settings.NETVAERK_NEW_MEMBER_RATE_LIMITS[scope]
     now = time.time()
     window = int(now // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
@@ -65,7 +68,12 @@ def _count_in_database(key: str, *, expires: float) -> int:
 def refuse_if_over(request, scope: str):
     """Count one action by this member (or IP); the 429 page when over the limit."""
     who = f"user:{request.user.pk}" if request.user.is_authenticated else None
-    retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}")
+    new_member = False
+    if who and scope in settings.NETVAERK_NEW_MEMBER_RATE_LIMITS:
+        from moderation.services import is_established
+
+        new_member = not is_established(request.user)
+    retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}", new_member=new_member)
     if retry_after is None:
         return None
     from netvaerk.views import too_many_requests

@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "netvaerk",
     "accounts",
     "forum",
+    "moderation",
     "moeder",
+    "handbook",
+    "duties",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SuspendedMemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -331,7 +335,29 @@ NETVAERK_RATE_LIMITS = {
     "forum_post": (30, 3600),
     "forum_reaction": (120, 3600),
     "category_edit": (60, 3600),
+    "handbook_edit": (30, 3600),
     "search": (30, 60),
+    "duty_change": (60, 3600),
+    "forum_thread": (10, 3600),
+    "flag": (20, 3600),
+    "mention": (50, 3600),
+    "moderation": (300, 3600),
+}
+# Stricter limits for new members (see NETVAERK_TRUST), same scopes.
+NETVAERK_NEW_MEMBER_RATE_LIMITS = {
+    "forum_post": (10, 3600),
+    "forum_thread": (3, 3600),
+    "flag": (5, 3600),
+    "mention": (10, 3600),
+}
+# Trust: a new member's first posts wait for approval; posts with many links
+# from new members are held; enough established members' flags hide a post.
+NETVAERK_TRUST = {
+    "approve_first_posts": env_int("NETVAERK_APPROVE_FIRST_POSTS", default=2),
+    "new_member_posts": env_int("NETVAERK_NEW_MEMBER_POSTS", default=10),
+    "new_member_days": env_int("NETVAERK_NEW_MEMBER_DAYS", default=7),
+    "max_links_new_member": env_int("NETVAERK_NEW_MEMBER_MAX_LINKS", default=2),
+    "flags_to_hide": env_int("NETVAERK_FLAGS_TO_HIDE", default=3),
 }
 
 LOGGING = {

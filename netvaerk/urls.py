@@ -22,6 +22,9 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("forum/", include("forum.urls")),
+    path("moderering/", include("moderation.urls")),
     path("moeder/", include("moeder.urls")),
+    path("haandbog/", include("handbook.urls")),
+    path("vagter/", include("duties.urls")),
     prefix_default_language=False,
 )

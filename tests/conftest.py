@@ -27,6 +27,16 @@ def pytest_configure(config):
         },
         TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Test members are brand new: the trust rules (approval queue, held
+        # links, stricter limits) are off unless a test turns them on.
+        NETVAERK_TRUST={
+            "approve_first_posts": 0,
+            "new_member_posts": 10,
+            "new_member_days": 7,
+            "max_links_new_member": 10_000,
+            "flags_to_hide": 3,
+        },
+        NETVAERK_NEW_MEMBER_RATE_LIMITS={},
     ).enable()
 
 

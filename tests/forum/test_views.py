@@ -403,7 +403,7 @@ def test_who_may_edit_someone_elses_post(client_for, role):
     thread = ThreadFactory(category=CategoryFactory(read_access=Access.EVERYONE))
     post = services.post_reply(thread=thread, author=UserFactory(), body="Original")
     response = client_for(make_user(role)).post(
-        reverse("forum:post_edit", args=[post.pk]), {"body": "Ændret"}
+        reverse("forum:post_edit", args=[post.pk]), {"body": "Ændret", "reason": "Stavefejl"}
     )
     post.refresh_from_db()
     allowed = role in ("moderator", "network_leader")

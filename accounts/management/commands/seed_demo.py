@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from accounts import demo
+from duties import demo as duties_demo
 from forum import demo as forum_demo
+from moderation import demo as moderation_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +14,8 @@ class Command(BaseCommand):
         with translation.override("da"):
             logins, created = demo.seed()
             created = forum_demo.seed() or created
+            created = moderation_demo.seed() or created
+            created = duties_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:

@@ -1,0 +1,78 @@
+"""The forum's views, one module per area; urls.py names them from here."""
+
+from forum.views.admin import (
+    category_edit,
+    category_list,
+    failed_search_dismiss,
+    failed_search_list,
+    synonym_delete,
+    synonym_list,
+)
+from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
+from forum.views.notifications import (
+    draft_delete,
+    draft_list,
+    follow_category,
+    follow_tag,
+    follow_thread,
+    notification_list,
+    notification_mark_all_read,
+    notification_open,
+    unsubscribe,
+)
+from forum.views.posts import (
+    accept_answer,
+    bookmark_list,
+    post_edit,
+    post_history,
+    revision_restore,
+    toggle_bookmark,
+    toggle_reaction,
+)
+from forum.views.search import search
+from forum.views.threads import (
+    post_permalink,
+    reply_create,
+    similar,
+    thread_create,
+    thread_detail,
+    thread_unread,
+)
+
+__all__ = [
+    "accept_answer",
+    "bookmark_list",
+    "category_detail",
+    "category_edit",
+    "category_list",
+    "draft_delete",
+    "draft_list",
+    "failed_search_dismiss",
+    "failed_search_list",
+    "follow_category",
+    "follow_tag",
+    "follow_thread",
+    "index",
+    "latest",
+    "notification_list",
+    "notification_mark_all_read",
+    "notification_open",
+    "post_edit",
+    "post_history",
+    "post_permalink",
+    "reply_create",
+    "revision_restore",
+    "search",
+    "similar",
+    "synonym_delete",
+    "synonym_list",
+    "tag_detail",
+    "thread_create",
+    "thread_detail",
+    "thread_unread",
+    "toggle_bookmark",
+    "toggle_reaction",
+    "unanswered",
+    "unsolved",
+    "unsubscribe",
+]

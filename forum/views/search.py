@@ -1,0 +1,50 @@
+"""The search results page."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from forum.forms import (
+    SearchForm,
+)
+from forum.permissions import (
+    visible_categories,
+)
+from forum.search import (
+    SearchFilters,
+    posts_for_page,
+    record_failed_search,
+    search_posts,
+    snippets,
+)
+from forum.views.common import _query_without_page
+from netvaerk.ratelimit import refuse_if_over
+
+# --- Search ---------------------------------------------------------------------
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    form.is_valid()  # a malformed filter is ignored, see SearchForm.filters
+    text = form.cleaned_data.get("q") or ""
+    context = {
+        "form": form,
+        "text": text,
+        "categories": visible_categories(request.user).ordered(),
+        "query": _query_without_page(request),
+    }
+    if text:
+        if refused := refuse_if_over(request, "search"):
+            return refused
+        ids, parsed = search_posts(request.user, text, SearchFilters(**form.filters()))
+        if not ids and not parsed.is_empty:
+            record_failed_search(text)
+        page = Paginator(ids, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = posts_for_page(list(page.object_list))
+        highlighted = snippets(hits, parsed)
+        for post in hits:
+            post.snippet = highlighted.get(post.pk, "")
+        context.update(
+            {"searched": True, "empty_query": parsed.is_empty, "page_obj": page, "hits": hits}
+        )
+    return render(request, "forum/search.html", context)

@@ -1,0 +1,334 @@
+"""A thread page, starting threads and replying."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import is_member, require
+from forum import notifications, services
+from forum.forms import (
+    ReplyForm,
+    ThreadForm,
+)
+from forum.models import (
+    POSTS_PER_PAGE,
+    Bookmark,
+    Draft,
+    Post,
+    State,
+    ThreadFollow,
+    ThreadKind,
+    ThreadRead,
+)
+from forum.permissions import (
+    can_accept_answer,
+    can_bookmark,
+    can_edit_post,
+    can_moderate,
+    can_react,
+    can_reply,
+    can_see_post_body,
+    can_start_thread,
+    can_view_history,
+    reachable_threads,
+    visible_categories,
+    visible_posts,
+)
+from forum.search import (
+    similar_threads,
+)
+from forum.views.common import (
+    _draft_fields,
+    _page,
+    _take_unsent,
+    _thread_or_404,
+    login_required_keeping_text,
+)
+from moderation import services as moderation
+from moderation.models import QueuedPost
+from moderation.permissions import can_flag, can_restore
+from netvaerk.ratelimit import limit_writes, refuse_if_over
+
+
+def thread_detail(request, pk, slug):
+    thread = _thread_or_404(request.user, pk)
+    if thread.state == State.MERGED and thread.merged_into_id:
+        return redirect(thread.merged_into, permanent=True)
+    if slug != thread.slug:
+        return redirect(thread, permanent=True)
+    page = _page(request, thread.posts.for_thread_page(), per_page=POSTS_PER_PAGE)
+    services.record_view(thread=thread)
+    last_number = page.object_list[len(page.object_list) - 1].number if page.object_list else 0
+    services.mark_read(user=request.user, thread=thread, number=last_number)
+    draft = None
+    if can_reply(request.user, thread):
+        draft = Draft.objects.filter(user=request.user, thread=thread).first()
+    form = ReplyForm(initial={"body": draft.body} if draft else None)
+    form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
+    return _render_thread(request, thread, page, form, draft=draft)
+
+
+def _render_thread(request, thread, page, form, *, draft=None, status=200):
+    user = request.user
+    accepting = can_accept_answer(user, thread)
+    replying = can_reply(user, thread)
+    bookmarked = set()
+    if can_bookmark(user):
+        bookmarked = set(
+            Bookmark.objects.filter(user=user, post__in=page.object_list).values_list(
+                "post_id", flat=True
+            )
+        )
+    moderating = can_moderate(user, thread.category_id)
+    for post in page.object_list:
+        post.thread = thread  # the predicates read it; no query per post
+        post.body_visible = can_see_post_body(user, post)
+        post.can_flag = can_flag(user, post)
+        post.moderating = moderating and post.number > 1
+        post.can_accept = accepting and post.number > 1
+        post.can_edit = can_edit_post(user, post)
+        post.can_view_history = post.edited_at is not None and can_view_history(user, post)
+        post.is_accepted = post.pk == thread.accepted_post_id
+        post.can_quote = replying and post.state == State.PUBLISHED
+        post.can_react = can_react(user, post)
+        post.can_bookmark = can_bookmark(user)
+        post.is_bookmarked = post.pk in bookmarked
+        post.thankers = [reaction.user for reaction in post.reaction_list]
+        post.thanked_by_me = any(r.user_id == user.pk for r in post.reaction_list)
+    return render(
+        request,
+        "forum/thread_detail.html",
+        {
+            "thread": thread,
+            "page_obj": page,
+            "form": form,
+            "can_reply": can_reply(request.user, thread),
+            "can_follow": is_member(request.user),
+            "draft": draft,
+            "follow_level": _follow_level(request.user, thread),
+            "can_accept": accepting,
+            "show_accepted": thread.accepted_post_id is not None
+            and thread.accepted_post.state == State.PUBLISHED,
+            "moderating": moderating,
+            "can_restore": can_restore(user),
+            "queued": (
+                list(QueuedPost.objects.pending().filter(author=user, thread=thread))
+                if is_member(user)
+                else []
+            ),
+        },
+        status=status,
+    )
+
+
+def _follow_level(user, thread) -> str:
+    if not is_member(user):
+        return "none"
+    follow = ThreadFollow.objects.filter(user=user, thread=thread).first()
+    if follow is None:
+        return "none"
+    return "mute" if follow.is_muted else "follow"
+
+
+@login_required
+def thread_unread(request, pk):
+    """Jump to the first post the member has not read yet."""
+    thread = _thread_or_404(request.user, pk)
+    read = ThreadRead.objects.filter(user=request.user, thread=thread).first()
+    number = (read.last_read_number + 1) if read else 1
+    post = thread.posts.filter(number__gte=number).order_by("number").first()
+    if post is None:
+        post = thread.posts.order_by("-number").first()
+    return redirect(post.get_absolute_url())
+
+
+def post_permalink(request, pk):
+    # A hidden post's link still leads to its place (a notice stands in for it).
+    post = get_object_or_404(
+        Post.objects.filter(thread__in=reachable_threads(request.user)).select_related("thread"),
+        pk=pk,
+    )
+    url = post.thread.get_absolute_url()
+    if post.page_number > 1:
+        url += f"?page={post.page_number}"
+    return redirect(f"{url}#post-{post.pk}")
+
+
+AWAITING_APPROVAL = gettext_noop(
+    "Thank you! Your post awaits approval by a moderator (new members' first posts do). "
+    "You will be told when it is published."
+)
+
+
+def refuse_mentions_over(request, body: str):
+    """Each @mention counts towards the member's mention limit (429 when over)."""
+    for _handle in notifications.mentioned_handles(body)[:20]:
+        if refused := refuse_if_over(request, "mention"):
+            return refused
+    return None
+
+
+@login_required_keeping_text
+@limit_writes("forum_thread")
+@require_http_methods(["GET", "POST"])
+def thread_create(request):
+    categories = visible_categories(request.user).ordered()
+    allowed = [c.pk for c in categories if can_start_thread(request.user, c)]
+    require(bool(allowed))
+    categories = categories.filter(pk__in=allowed)
+    draft = Draft.objects.filter(user=request.user, thread__isnull=True).first()
+    if request.method == "POST" and "save_draft" in request.POST:
+        category = categories.filter(pk=request.POST.get("category") or 0).first()
+        kind = request.POST.get("kind", "")
+        draft = services.save_draft(
+            user=request.user,
+            category=category,
+            kind=kind if kind in ThreadKind.values else "",
+            **_draft_fields(request),
+        )
+        if request.htmx:
+            return render(request, "forum/_draft_status.html", {"draft": draft})
+        messages.success(request, _("Your draft was saved. Find it under My drafts."))
+        form = ThreadForm(request.POST, categories=categories)
+        form.errors.clear()  # saving a draft is not a submit: no errors yet
+        return render(request, "forum/thread_form.html", {"form": form, "draft": draft})
+    initial = {}
+    if draft is not None:
+        initial = {
+            "category": draft.category,
+            "kind": draft.kind or ThreadKind.QUESTION,
+            "title": draft.title,
+            "tags_text": draft.tags_text,
+            "body": draft.body,
+        }
+    else:
+        if request.GET.get("kategori"):
+            initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
+        if request.GET.get("titel"):
+            initial["title"] = request.GET["titel"][:150]
+    initial.update(_take_unsent(request))
+    form = ThreadForm(request.POST or None, categories=categories, initial=initial)
+    form.enable_autosave(reverse("forum:thread_create"))
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        data = form.cleaned_data
+        if refused := refuse_mentions_over(request, data["body"]):
+            return refused
+        why = moderation.approval_reason(author=request.user, body_html=form.preview_html)
+        if why:
+            moderation.queue_post(
+                author=request.user, why=why, body=data["body"], body_html=form.preview_html,
+                category=data["category"], kind=data["kind"], title=data["title"],
+                tags_text=", ".join(data["tags_text"]), submission_key=data["submission_key"],
+            )  # fmt: skip
+            messages.info(request, _(AWAITING_APPROVAL))
+            return redirect(data["category"])
+        thread = services.start_thread(
+            category=data["category"],
+            author=request.user,
+            title=data["title"],
+            kind=data["kind"],
+            body=data["body"],
+            tags=data["tags_text"],
+            submission_key=data["submission_key"],
+        )
+        messages.success(request, _("Your thread was published."))
+        return redirect(thread)
+    template = "forum/thread_form.html"
+    if request.htmx and "preview" in request.POST:
+        template += "#preview"
+    similar = []
+    if "preview" in request.POST and form.is_valid():
+        similar = similar_threads(request.user, form.cleaned_data["title"])
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "previewing": "preview" in request.POST,
+            "similar": similar,
+            "draft": draft,
+        },
+    )
+
+
+def similar(request):
+    """The live "similar threads" list under the title field (htmx)."""
+    title = request.GET.get("title", "")[:150]
+    return render(
+        request,
+        "forum/thread_form.html#similar",
+        {"similar": similar_threads(request.user, title)},
+    )
+
+
+@login_required_keeping_text
+@limit_writes("forum_post")
+@require_http_methods(["GET", "POST"])
+def reply_create(request, pk):
+    thread = _thread_or_404(request.user, pk)
+    if not can_reply(request.user, thread):
+        if request.method == "POST" and thread.is_locked and request.POST.get("body"):
+            # Locked while the member was writing: keep the text as a draft.
+            services.save_draft(
+                user=request.user, thread=thread, body=request.POST["body"][:60_000]
+            )
+            messages.error(
+                request,
+                _("The thread was locked while you wrote. Your text is saved under My drafts."),
+            )
+            return redirect("forum:draft_list")
+        require(False)
+    draft = Draft.objects.filter(user=request.user, thread=thread).first()
+    if request.method == "POST" and "save_draft" in request.POST:
+        draft = services.save_draft(
+            user=request.user, thread=thread, body=request.POST.get("body", "")[:60_000]
+        )
+        if request.htmx:
+            return render(request, "forum/_draft_status.html", {"draft": draft})
+        messages.success(request, _("Your draft was saved. Find it under My drafts."))
+        form = ReplyForm(request.POST)
+        form.errors.clear()
+        return render(
+            request, "forum/reply_form.html", {"thread": thread, "form": form, "draft": draft}
+        )
+    initial = {"body": draft.body} if draft else {}
+    quote_id = request.GET.get("citat", "")
+    if request.method == "GET" and quote_id.isdigit():
+        quoted = visible_posts(request.user).filter(pk=int(quote_id), thread=thread).first()
+        if quoted is not None:
+            initial["body"] = initial.get("body", "") + services.quote_text(quoted)
+    initial.update(_take_unsent(request))
+    form = ReplyForm(request.POST or None, initial=initial)
+    form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        if refused := refuse_mentions_over(request, form.cleaned_data["body"]):
+            return refused
+        why = moderation.approval_reason(author=request.user, body_html=form.preview_html)
+        if why:
+            moderation.queue_post(
+                author=request.user, why=why, body=form.cleaned_data["body"],
+                body_html=form.preview_html, thread=thread,
+                submission_key=form.cleaned_data["submission_key"],
+            )  # fmt: skip
+            messages.info(request, _(AWAITING_APPROVAL))
+            return redirect(thread)
+        post = services.post_reply(
+            thread=thread,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
+        messages.success(request, _("Your reply was posted."))
+        return redirect(post.get_absolute_url())
+    template = "forum/reply_form.html"
+    if request.htmx and "preview" in request.POST:
+        template += "#preview"
+    return render(
+        request,
+        template,
+        {"thread": thread, "form": form, "previewing": "preview" in request.POST, "draft": draft},
+    )
