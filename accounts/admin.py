@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Guidelines, RoleAssignment, RoleChange, Skill, User
+from accounts.models import Guidelines, RoleAssignment, RoleChange, Sanction, Skill, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -88,3 +88,12 @@ class GuidelinesAdmin(admin.ModelAdmin):
     list_select_related = ["updated_by"]
     autocomplete_fields = ["updated_by"]
     readonly_fields = ["body_html"]
+
+
+@admin.register(Sanction)
+class SanctionAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "starts_at", "ends_at", "lifted_at", "created_by"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "created_by"]
+    search_fields = ["user__email", "user__display_name", "reason"]
+    autocomplete_fields = ["user", "created_by", "lifted_by"]

@@ -85,6 +85,7 @@ def grant_role(*, user: User, role: str, granted_by: User | None) -> RoleAssignm
     RoleChange.objects.create(
         user=user, role=role, action=RoleChange.Action.GRANTED, changed_by=granted_by
     )
+    _after_role_change(user=user, role=role, actor=granted_by, granted=True)
     return assignment
 
 
@@ -106,6 +107,43 @@ def revoke_role(*, assignment: RoleAssignment, revoked_by: User | None) -> None:
             role=assignment.role,
             action=RoleChange.Action.REVOKED,
             changed_by=revoked_by,
+        )
+        _after_role_change(
+            user=assignment.user, role=assignment.role, actor=revoked_by, granted=False
+        )
+
+
+def _after_role_change(*, user: User, role: str, actor: User | None, granted: bool) -> None:
+    """Into the audit log; a new organiser, moderator or leader is pointed to the
+    course for moderators and tovholdere in the handbook."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from forum.models import NotificationKind
+    from moderation import audit
+    from moderation import services as moderation
+    from moderation.models import AuditAction
+
+    audit.record(
+        actor=actor,
+        action=AuditAction.GRANT_ROLE if granted else AuditAction.REVOKE_ROLE,
+        target=user,
+        details={"role": role},
+    )
+    if granted:
+        label = Role(role).label
+        moderation.notify(
+            recipient=user,
+            kind=NotificationKind.MODERATION,
+            actor=actor,
+            link=reverse("handbook:course"),
+            message=lambda: (
+                _(
+                    "You are now %(role)s. Start with the short course for moderators and "
+                    "tovholdere in the handbook."
+                )
+                % {"role": str(label).lower()}
+            ),
         )
 
 

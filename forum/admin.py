@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from forum.models import Category, Post, Tag, Thread, ThreadRead
+from forum.models import Category, CategoryModerator, Post, Tag, Thread, ThreadRead
 
 
 @admin.register(Category)
@@ -43,3 +43,11 @@ class ThreadReadAdmin(admin.ModelAdmin):
     list_select_related = ["user", "thread"]
     autocomplete_fields = ["user"]
     raw_id_fields = ["thread"]
+
+
+@admin.register(CategoryModerator)
+class CategoryModeratorAdmin(admin.ModelAdmin):
+    list_display = ["category", "user", "appointed_by", "appointed_at"]
+    list_select_related = ["category", "user", "appointed_by"]
+    search_fields = ["user__email", "user__display_name", "category__name"]
+    autocomplete_fields = ["user", "appointed_by"]

@@ -105,7 +105,7 @@ class FlagQuerySet(models.QuerySet):
         with the count and the latest flag's time (the review queue)."""
         from forum.models import Post
 
-        posts = Post.objects.filter(flags__resolved_at__isnull=True)
+        posts = Post.objects.filter(pk__in=self.open().values("post_id"))
         if category_ids is not None:
             posts = posts.filter(thread__category__in=category_ids)
         return (

@@ -87,7 +87,9 @@ def notification_open(request, pk):
         recipient=request.user,
     )
     notifications.mark_read(notification=notification)
-    if not can_read_category(request.user, notification.thread.category):
+    if notification.thread is not None and not can_read_category(
+        request.user, notification.thread.category
+    ):
         raise Http404
     return redirect(notification.target_url)
 

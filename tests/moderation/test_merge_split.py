@@ -17,9 +17,12 @@ pytestmark = pytest.mark.django_db
 
 def _thread(title, body, *, days_ago, category=None, author=None):
     thread = services.start_thread(
-        category=category or CategoryFactory(), author=author or UserFactory(), title=title,
-        kind="question", body=body,
-    )  # fmt: skip
+        category=category or CategoryFactory(),
+        author=author or UserFactory(),
+        title=title,
+        kind="question",
+        body=body,
+    )
     when = timezone.now() - timedelta(days=days_ago)
     Thread.objects.filter(pk=thread.pk).update(created_at=when, last_posted_at=when)
     Post.objects.filter(thread=thread).update(created_at=when)
@@ -59,9 +62,12 @@ def test_merge_interleaves_posts_by_time_and_keeps_everything(moderator):
 
     numbers = dict(Post.objects.filter(thread=merged).values_list("body", "number"))
     assert numbers == {
-        "første om momsregler": 1, "svar A": 2, "kilde åbner om kvartalsmoms": 3, "svar B": 4,
+        "første om momsregler": 1,
+        "svar A": 2,
+        "kilde åbner om kvartalsmoms": 3,
+        "svar B": 4,
         "svar C": 5,
-    }  # fmt: skip
+    }
     merged.refresh_from_db()
     assert merged.reply_count == 4
     category.refresh_from_db()
@@ -133,16 +139,23 @@ def test_split_moves_the_chosen_replies_into_a_new_thread(moderator):
     services.mark_read(user=reader, thread=thread, number=3)
 
     new = moderation.split_posts(
-        thread=thread, post_ids=[move2.pk, move1.pk], actor=moderator,
-        title="Leasing af firmabil", category=category, reason="nyt emne",
-    )  # fmt: skip
+        thread=thread,
+        post_ids=[move2.pk, move1.pk],
+        actor=moderator,
+        title="Leasing af firmabil",
+        category=category,
+        reason="nyt emne",
+    )
 
     assert list(new.posts.order_by("number").values_list("body", flat=True)) == [
-        "handler om leasing af bil", "også leasingvilkår",
-    ]  # fmt: skip
+        "handler om leasing af bil",
+        "også leasingvilkår",
+    ]
     assert list(thread.posts.order_by("number").values_list("pk", flat=True)) == [
-        thread.posts.get(number=1).pk, keep.pk, last.pk,
-    ]  # fmt: skip
+        thread.posts.get(number=1).pk,
+        keep.pk,
+        last.pk,
+    ]
     thread.refresh_from_db()
     assert thread.reply_count == 2 and thread.accepted_post_id is None
     assert new.reply_count == 1 and new.author_id == move1.author_id
@@ -157,11 +170,23 @@ def test_splitting_zero_posts_or_the_first_post_is_refused(moderator, moderator_
     thread = _thread("T", "første", days_ago=1)
     first = thread.posts.get(number=1)
     with pytest.raises(moderation.ModerationError):
-        moderation.split_posts(thread=thread, post_ids=[], actor=moderator, title="Ny",
-                               category=thread.category, reason="r")  # fmt: skip
+        moderation.split_posts(
+            thread=thread,
+            post_ids=[],
+            actor=moderator,
+            title="Ny",
+            category=thread.category,
+            reason="r",
+        )
     with pytest.raises(moderation.ModerationError):
-        moderation.split_posts(thread=thread, post_ids=[first.pk], actor=moderator, title="Ny",
-                               category=thread.category, reason="r")  # fmt: skip
+        moderation.split_posts(
+            thread=thread,
+            post_ids=[first.pk],
+            actor=moderator,
+            title="Ny",
+            category=thread.category,
+            reason="r",
+        )
     response = moderator_client.post(
         reverse("moderation:thread_split", args=[thread.pk]),
         {"title": "Ny", "category": thread.category_id, "reason": "r"},
@@ -176,7 +201,13 @@ def test_a_stale_split_form_is_refused_not_half_done(moderator):
     other = _thread("Andet", "x", days_ago=2)
     b = _reply(other, "b", days_ago=1)
     with pytest.raises(moderation.ModerationError):
-        moderation.split_posts(thread=thread, post_ids=[a.pk, b.pk], actor=moderator,
-                               title="Ny", category=thread.category, reason="r")  # fmt: skip
+        moderation.split_posts(
+            thread=thread,
+            post_ids=[a.pk, b.pk],
+            actor=moderator,
+            title="Ny",
+            category=thread.category,
+            reason="r",
+        )
     assert Thread.objects.count() == 2
     assert Post.objects.get(pk=a.pk).thread_id == thread.pk

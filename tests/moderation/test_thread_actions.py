@@ -70,8 +70,9 @@ def test_pin_and_unpin(moderator):
 
 def test_move_updates_both_categories_counts(moderator):
     old, new = CategoryFactory(), CategoryFactory()
-    thread = services.start_thread(category=old, author=UserFactory(), title="Flyt mig",
-                                   kind="question", body="tekst")  # fmt: skip
+    thread = services.start_thread(
+        category=old, author=UserFactory(), title="Flyt mig", kind="question", body="tekst"
+    )
     services.post_reply(thread=thread, author=UserFactory(), body="svar")
     moderation.move_thread(thread=thread, actor=moderator, category=new, reason="Hører hjemme her")
     old.refresh_from_db()
@@ -82,8 +83,13 @@ def test_move_updates_both_categories_counts(moderator):
 
 def test_hidden_thread_leaves_lists_and_search_but_its_author_sees_why(moderator, member):
     category = CategoryFactory(read_access=Access.MEMBERS)
-    thread = services.start_thread(category=category, author=member, title="Skjult emne",
-                                   kind="question", body="hemmelighedskræmmer")  # fmt: skip
+    thread = services.start_thread(
+        category=category,
+        author=member,
+        title="Skjult emne",
+        kind="question",
+        body="hemmelighedskræmmer",
+    )
     reader = UserFactory()
     assert _hits(reader, "hemmelighedskræmmer")
     moderation.hide_thread(thread=thread, actor=moderator, reason="Reklame")
@@ -209,10 +215,16 @@ def test_confirmation_pages_render_without_javascript(moderator_client):
     thread = ThreadFactory()
     post = services.post_reply(thread=thread, author=UserFactory(), body="svar")
     for name, pk in [
-        ("thread_pin", thread.pk), ("thread_lock", thread.pk), ("thread_move", thread.pk),
-        ("thread_merge", thread.pk), ("thread_split", thread.pk), ("thread_hide", thread.pk),
-        ("thread_delete", thread.pk), ("post_hide", post.pk), ("post_delete", post.pk),
-    ]:  # fmt: skip
+        ("thread_pin", thread.pk),
+        ("thread_lock", thread.pk),
+        ("thread_move", thread.pk),
+        ("thread_merge", thread.pk),
+        ("thread_split", thread.pk),
+        ("thread_hide", thread.pk),
+        ("thread_delete", thread.pk),
+        ("post_hide", post.pk),
+        ("post_delete", post.pk),
+    ]:
         response = moderator_client.get(reverse(f"moderation:{name}", args=[pk]))
         assert response.status_code == 200, name
         assert '<form method="post"' in response.text, name
@@ -220,8 +232,9 @@ def test_confirmation_pages_render_without_javascript(moderator_client):
 
 def test_counts_return_when_a_deleted_thread_is_restored(moderator, network_leader):
     category = CategoryFactory()
-    thread = services.start_thread(category=category, author=UserFactory(), title="T",
-                                   kind="question", body="b")  # fmt: skip
+    thread = services.start_thread(
+        category=category, author=UserFactory(), title="T", kind="question", body="b"
+    )
     moderation.delete_thread(thread=thread, actor=moderator, reason="r")
     assert Category.objects.get(pk=category.pk).thread_count == 0
     moderation.restore_thread(thread=thread, actor=network_leader)
