@@ -13,6 +13,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROLES = ["anonymous", "member", "organiser", "moderator", "network_leader"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys last: they run in transactions that are flushed, which
+    also empties rows the migrations installed (the handbook, the default
+    categories), so the other tests run first and find them."""
+    items.sort(key=lambda item: "browser" in item.keywords)
+
+
 def pytest_configure(config):
     # The test client and the live server speak plain HTTP, use the plain
     # static storage (no collectstatic manifest) and run tasks at once.

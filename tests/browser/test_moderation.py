@@ -124,6 +124,18 @@ def test_a_new_members_first_post_is_approved(site, browser, settings, assert_ac
 
 
 def test_a_leader_appoints_a_moderator_who_completes_a_lesson(site, browser, assert_accessible):
+    from handbook.models import Page
+
+    Page.objects.get_or_create(
+        slug="tonen-i-forummet",
+        defaults={
+            "title": "Tonen i forummet",
+            "body": "Vær venlig.",
+            "body_html": "<p>Vær venlig.</p>",
+            "lesson_number": 1,
+            "revision_number": 1,
+        },
+    )
     leader = UserFactory(
         email="leder@example.com", display_name="Lene Leder", roles=["network_leader"]
     )

@@ -239,3 +239,72 @@ def test_counts_return_when_a_deleted_thread_is_restored(moderator, network_lead
     assert Category.objects.get(pk=category.pk).thread_count == 0
     moderation.restore_thread(thread=thread, actor=network_leader)
     assert Category.objects.get(pk=category.pk).thread_count == 1
+
+
+THREAD_ACTIONS = [
+    ("thread_pin", {}, lambda t: t.is_pinned),
+    ("thread_lock", {"reason": "r"}, lambda t: t.is_locked),
+    ("thread_hide", {"reason": "r"}, lambda t: t.state == State.HIDDEN),
+    ("thread_delete", {"reason": "r"}, lambda t: t.state == State.DELETED),
+]
+
+
+@pytest.mark.parametrize("role", ROLES7)
+@pytest.mark.parametrize(("action", "data", "done"), THREAD_ACTIONS)
+def test_thread_action_permission_table(client_for, role, action, data, done):
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    thread = ThreadFactory(category=category)
+    response = client_for(make_actor(role, category=category)).post(
+        reverse(f"moderation:{action}", args=[thread.pk]), data
+    )
+    allowed = role in ("moderator", "category_moderator", "network_leader")
+    assert done(Thread.objects.get(pk=thread.pk)) is allowed
+    assert response.status_code == (302 if allowed or role == "anonymous" else 403)
+
+
+POST_ACTIONS = [
+    (
+        "post_hide",
+        {"reason": "r"},
+        State.HIDDEN,
+        ("moderator", "category_moderator", "network_leader"),
+    ),
+    (
+        "post_delete",
+        {"reason": "r"},
+        State.DELETED,
+        ("moderator", "category_moderator", "network_leader"),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES7)
+@pytest.mark.parametrize(("action", "data", "state", "allowed_roles"), POST_ACTIONS)
+def test_post_action_permission_table(client_for, role, action, data, state, allowed_roles):
+    from forum.models import Post
+
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    post = services.post_reply(
+        thread=ThreadFactory(category=category), author=UserFactory(), body="x"
+    )
+    response = client_for(make_actor(role, category=category)).post(
+        reverse(f"moderation:{action}", args=[post.pk]), data
+    )
+    allowed = role in allowed_roles
+    assert (Post.objects.get(pk=post.pk).state == state) is allowed
+    assert response.status_code == (302 if allowed or role == "anonymous" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES7)
+def test_only_leaders_restore(client_for, role):
+    from forum.models import Post
+
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    post = services.post_reply(
+        thread=ThreadFactory(category=category), author=UserFactory(), body="x"
+    )
+    moderation.delete_post(post=post, actor=UserFactory(), reason="r")
+    client_for(make_actor(role, category=category)).post(
+        reverse("moderation:post_restore", args=[post.pk])
+    )
+    assert (Post.objects.get(pk=post.pk).state == State.PUBLISHED) is (role == "network_leader")
