@@ -470,7 +470,9 @@ def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
         posts = _post_filters(posts.filter(thread__in=_threads(user, filters)), filters)
     query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
     heads = (
-        posts.filter(head_vector=query)
+        # Title or tags match; the whole post must still satisfy the query
+        # (an excluded word in the body rules it out).
+        posts.filter(head_vector=query, search_vector=query)
         .annotate(rank=SearchRank(F("head_vector"), query, weights=RANK_WEIGHTS))
         .order_by("-rank", "-pk")
         .values_list(*_RANK_FIELDS)[:MAX_CANDIDATES]

@@ -844,7 +844,9 @@ def queue_post(
 
 def _locked_queued(queued: QueuedPost) -> QueuedPost:
     locked = (
-        QueuedPost.objects.select_for_update().select_related("thread", "category", "author")
+        QueuedPost.objects.select_for_update(of=("self",)).select_related(
+            "thread", "category", "author"
+        )
     ).get(pk=queued.pk)
     if locked.state != QueueState.PENDING:
         raise ModerationError(_("Another moderator has already decided on this post."))
