@@ -342,6 +342,9 @@ NETVAERK_RATE_LIMITS = {
     "flag": (20, 3600),
     "mention": (50, 3600),
     "moderation": (300, 3600),
+    "moeder_rsvp": (60, 3600),
+    "moeder_edit": (120, 3600),
+    "moeder_feed": (20, 3600),
 }
 # Stricter limits for new members (see NETVAERK_TRUST), same scopes.
 NETVAERK_NEW_MEMBER_RATE_LIMITS = {
@@ -350,6 +353,8 @@ NETVAERK_NEW_MEMBER_RATE_LIMITS = {
     "flag": (5, 3600),
     "mention": (10, 3600),
 }
+# Meetups: the reminder to those coming, this many hours before (0: none).
+NETVAERK_MEETUP_REMINDER_HOURS = env_int("NETVAERK_MEETUP_REMINDER_HOURS", default=24)
 # Trust: a new member's first posts wait for approval; posts with many links
 # from new members are held; enough established members' flags hide a post.
 NETVAERK_TRUST = {

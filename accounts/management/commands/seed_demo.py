@@ -5,6 +5,7 @@ from accounts import demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
 from moderation import demo as moderation_demo
+from moeder import demo as moeder_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             created = forum_demo.seed() or created
             created = moderation_demo.seed() or created
             created = duties_demo.seed() or created
+            created = moeder_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:

@@ -1,0 +1,47 @@
+"""The meetup views, one module per area; urls.py names them from here."""
+
+from moeder.views.calendar import (
+    calendar_feed_settings,
+    meetup_ics,
+    personal_feed,
+    public_feed,
+)
+from moeder.views.meetups import (
+    index,
+    meetup_answers,
+    meetup_answers_csv,
+    meetup_cancel,
+    meetup_check_in,
+    meetup_create,
+    meetup_detail,
+    meetup_edit,
+    meetup_publish,
+    meetup_questions,
+    mine,
+    past,
+    rsvp,
+    rsvp_token,
+    rsvp_withdraw,
+)
+
+__all__ = [
+    "calendar_feed_settings",
+    "index",
+    "meetup_answers",
+    "meetup_answers_csv",
+    "meetup_cancel",
+    "meetup_check_in",
+    "meetup_create",
+    "meetup_detail",
+    "meetup_edit",
+    "meetup_ics",
+    "meetup_publish",
+    "meetup_questions",
+    "mine",
+    "past",
+    "personal_feed",
+    "public_feed",
+    "rsvp",
+    "rsvp_token",
+    "rsvp_withdraw",
+]

@@ -1,0 +1,452 @@
+"""Meetup pages: lists, a meetup, organising it, answering, check-in."""
+
+import csv
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import is_member, require
+from moeder import calendar, notify, services
+from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
+from moeder.models import Answer, Meetup, MeetupHost, MeetupStatus, Question, QuestionAnswer
+from moeder.permissions import (
+    can_create_meetup,
+    can_manage_meetup,
+    can_rsvp,
+    can_see_attendees,
+    can_see_online_link,
+    can_view_meetup,
+    visible_meetups,
+)
+from netvaerk.ratelimit import limit_writes
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, queryset):
+    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list(request, *, meetups, title, list_kind):
+    form = MeetupFilterForm(request.GET or None)
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            meetups = meetups.filter(kind=form.cleaned_data["kind"])
+        if region := form.cleaned_data["region"]:
+            meetups = meetups.filter(regions__icontains=f'"{region}"')
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "moeder/meetup_list.html",
+        {
+            "page_obj": _page(request, meetups.for_listing(request.user)),
+            "form": form,
+            "title": title,
+            "list_kind": list_kind,
+            "query": query.urlencode(),
+            "can_create": can_create_meetup(request.user),
+        },
+    )
+
+
+def index(request):
+    meetups = visible_meetups(request.user).exclude(status=MeetupStatus.DRAFT).upcoming()
+    return _list(request, meetups=meetups, title=_("Upcoming meetups"), list_kind="upcoming")
+
+
+def past(request):
+    meetups = visible_meetups(request.user).exclude(status=MeetupStatus.DRAFT).past()
+    return _list(request, meetups=meetups, title=_("Past meetups"), list_kind="past")
+
+
+@login_required
+def mine(request):
+    """Meetups I organise (drafts too) or have answered."""
+    from django.db.models import Q
+
+    meetups = (
+        visible_meetups(request.user)
+        .filter(
+            Q(created_by=request.user) | Q(hosts__user=request.user) | Q(rsvps__member=request.user)
+        )
+        .distinct()
+        .order_by("-starts_at", "-pk")
+    )
+    return _list(request, meetups=meetups, title=_("My meetups"), list_kind="mine")
+
+
+def _meetup_or_404(request, pk) -> Meetup:
+    meetup = get_object_or_404(
+        Meetup.objects.select_related("created_by", "thread").prefetch_related(
+            Prefetch("hosts", queryset=MeetupHost.objects.select_related("user"))
+        ),
+        pk=pk,
+    )
+    if not can_view_meetup(request.user, meetup):
+        raise Http404
+    return meetup
+
+
+def _managed(request, pk) -> Meetup:
+    meetup = _meetup_or_404(request, pk)
+    require(can_manage_meetup(request.user, meetup))
+    return meetup
+
+
+def meetup_detail(request, pk, slug):
+    meetup = _meetup_or_404(request, pk)
+    if slug != meetup.slug:
+        return redirect(meetup, permanent=True)
+    return _render_detail(request, meetup)
+
+
+def _render_detail(request, meetup, *, form=None, status=200):
+    user = request.user
+    managing = can_manage_meetup(user, meetup)
+    rsvps = list(
+        meetup.rsvps.select_related("member").order_by("waitlisted_at", "created_at", "pk")
+    )
+    mine = next((r for r in rsvps if is_member(user) and r.member_id == user.pk), None)
+    attending = [r for r in rsvps if r.answer == Answer.YES and not r.waitlisted]
+    waiting = [r for r in rsvps if r.waitlisted]
+    taken = sum(r.seats for r in attending)
+    questions = list(meetup.questions.all())
+    if form is None and can_rsvp(user, meetup):
+        initial = {"answer": Answer.YES}
+        if mine:
+            initial = {
+                "answer": mine.answer,
+                "guests": mine.guests,
+                "show_in_list": mine.show_in_list,
+                "morning_reminder": mine.morning_reminder,
+            }
+            for qa in QuestionAnswer.objects.filter(rsvp=mine):
+                initial[f"q{qa.question_id}"] = qa.choices or qa.text
+        form = RsvpForm(meetup=meetup, questions=questions, initial=initial)
+    listed = attending if managing else [r for r in attending if r.show_in_list]
+    return render(
+        request,
+        "moeder/meetup_detail.html",
+        {
+            "meetup": meetup,
+            "managing": managing,
+            "mine": mine,
+            "form": form,
+            "can_rsvp": can_rsvp(user, meetup),
+            "show_attendees": can_see_attendees(user, meetup),
+            "attending": listed,
+            "hidden_count": len(attending) - len(listed),
+            "maybe": [
+                r for r in rsvps if r.answer == Answer.MAYBE and (managing or r.show_in_list)
+            ],
+            "waiting_count": len(waiting),
+            "my_place": waiting.index(mine) + 1 if mine in waiting else None,
+            "seats_left": None if meetup.capacity is None else max(meetup.capacity - taken, 0),
+            "taken": taken,
+            "yes_count": len(attending),
+            "show_online_link": can_see_online_link(user, meetup, mine),
+            "google_url": calendar.google_calendar_url(meetup),
+            "outlook_url": calendar.outlook_calendar_url(meetup),
+            "progress": notify.invitation_progress(meetup=meetup)
+            if managing and not meetup.is_draft
+            else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@limit_writes("moeder_rsvp")
+@require_POST
+def rsvp(request, pk):
+    meetup = _meetup_or_404(request, pk)
+    if not can_rsvp(request.user, meetup):
+        messages.error(request, _("This meetup is not open for answers any more."))
+        return redirect(meetup)
+    form = RsvpForm(request.POST, meetup=meetup, questions=meetup.questions.all())
+    if not form.is_valid():
+        return _render_detail(request, meetup, form=form, status=200)
+    return _save_answer(request, meetup, request.user, form)
+
+
+def _save_answer(request, meetup, member, form):
+    try:
+        saved = services.answer(
+            meetup=meetup,
+            member=member,
+            answer=form.cleaned_data["answer"],
+            guests=form.cleaned_data.get("guests") or 0,
+            answers=form.answers(),
+            show_in_list=form.cleaned_data["show_in_list"],
+            morning_reminder=form.cleaned_data["morning_reminder"],
+        )
+    except services.MeetupError as refused:
+        messages.error(request, str(refused))
+        return redirect(meetup)
+    if saved.waitlisted:
+        messages.info(
+            request,
+            _(
+                "The meetup is full: you are on the waitlist and will get an "
+                "email if a seat frees up."
+            ),
+        )
+    elif saved.answer == Answer.YES:
+        messages.success(request, _("See you there! Your answer is saved."))
+    else:
+        messages.success(request, _("Your answer is saved."))
+    return redirect(meetup)
+
+
+@login_required
+@limit_writes("moeder_rsvp")
+@require_POST
+def rsvp_withdraw(request, pk):
+    meetup = _meetup_or_404(request, pk)
+    try:
+        services.withdraw(meetup=meetup, member=request.user)
+    except services.MeetupError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Your answer is withdrawn."))
+    return redirect(meetup)
+
+
+@limit_writes("moeder_rsvp")
+@require_http_methods(["GET", "POST"])
+def rsvp_token(request, token):
+    """The Ja / Måske / Nej links in an invitation: no login needed. GET shows
+    the answer ready to confirm (link scanners in mail programs open links, so
+    a GET never answers); one click on the page saves it."""
+    found = notify.read_rsvp_token(token)
+    if found is None:
+        return render(request, "moeder/rsvp_token_invalid.html", status=404)
+    member, meetup = found
+    questions = list(meetup.questions.all())
+    open_ = (
+        meetup.status == MeetupStatus.PUBLISHED
+        and meetup.starts_at > timezone.now()
+        and (meetup.rsvp_deadline is None or meetup.rsvp_deadline > timezone.now())
+    )
+    choice = request.GET.get("svar", Answer.YES)
+    initial = {"answer": choice if choice in Answer.values else Answer.YES}
+    form = RsvpForm(_data(request), meetup=meetup, questions=questions, initial=initial)
+    if request.method == "POST" and open_ and form.is_valid():
+        return _save_answer(request, meetup, member, form)
+    return render(
+        request,
+        "moeder/rsvp_token.html",
+        {"meetup": meetup, "member": member, "form": form, "open": open_},
+    )
+
+
+@login_required
+@limit_writes("moeder_edit")
+@require_http_methods(["GET", "POST"])
+def meetup_create(request):
+    require(can_create_meetup(request.user))
+    form = MeetupForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        meetup = services.create_meetup(
+            creator=request.user, hosts=form.cleaned_data["co_hosts"], **form.meetup_fields()
+        )
+        messages.success(request, _("The draft is saved. Add questions, then publish it."))
+        return redirect(meetup)
+    return render(request, "moeder/meetup_form.html", {"form": form})
+
+
+@login_required
+@limit_writes("moeder_edit")
+@require_http_methods(["GET", "POST"])
+def meetup_edit(request, pk):
+    meetup = _managed(request, pk)
+    if meetup.is_cancelled:
+        messages.error(request, _("A cancelled meetup cannot be changed."))
+        return redirect(meetup)
+    form = MeetupForm(_data(request), instance=Meetup.objects.get(pk=meetup.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetup = services.update_meetup(
+                meetup=meetup,
+                editor=request.user,
+                hosts=form.cleaned_data["co_hosts"],
+                **form.meetup_fields(),
+            )
+        except services.MeetupError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(meetup)
+    return render(request, "moeder/meetup_form.html", {"form": form, "meetup": meetup})
+
+
+@login_required
+@limit_writes("moeder_edit")
+@require_http_methods(["GET", "POST"])
+def meetup_publish(request, pk):
+    meetup = _managed(request, pk)
+    if request.method == "POST":
+        try:
+            services.publish(meetup=meetup, actor=request.user)
+        except services.MeetupError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Published. The invitations are on their way."))
+        return redirect(meetup)
+    audience = meetup.region_labels
+    return render(request, "moeder/meetup_publish.html", {"meetup": meetup, "audience": audience})
+
+
+@login_required
+@limit_writes("moeder_edit")
+@require_http_methods(["GET", "POST"])
+def meetup_cancel(request, pk):
+    meetup = _managed(request, pk)
+    form = CancelForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel(meetup=meetup, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.MeetupError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The meetup is cancelled and everyone invited is told."))
+        return redirect(meetup)
+    return render(request, "moeder/meetup_cancel.html", {"meetup": meetup, "form": form})
+
+
+@login_required
+@limit_writes("moeder_edit")
+@require_http_methods(["GET", "POST"])
+def meetup_questions(request, pk):
+    meetup = _managed(request, pk)
+    form = QuestionForm(_data(request))
+    if request.method == "POST":
+        if "remove" in request.POST:
+            question = Question.objects.filter(
+                meetup=meetup, pk=request.POST.get("remove") or 0
+            ).first()
+            if question:
+                services.remove_question(question=question)
+                messages.success(request, _("The question is removed."))
+            return redirect("moeder:meetup_questions", pk=meetup.pk)
+        if form.is_valid():
+            services.add_question(meetup=meetup, **form.cleaned_data)
+            messages.success(request, _("The question is added."))
+            return redirect("moeder:meetup_questions", pk=meetup.pk)
+    return render(
+        request,
+        "moeder/meetup_questions.html",
+        {"meetup": meetup, "form": form, "questions": meetup.questions.all()},
+    )
+
+
+def _answers(meetup):
+    rsvps = list(
+        meetup.rsvps.select_related("member")
+        .prefetch_related(Prefetch("question_answers", queryset=QuestionAnswer.objects.all()))
+        .order_by("answer", "waitlisted", "member__display_name", "pk")
+    )
+    questions = list(meetup.questions.all())
+    for rsvp in rsvps:
+        by_question = {qa.question_id: qa.display for qa in rsvp.question_answers.all()}
+        rsvp.question_values = [by_question.get(q.pk, "") for q in questions]
+    return rsvps, questions
+
+
+@login_required
+def meetup_answers(request, pk):
+    meetup = _managed(request, pk)
+    rsvps, questions = _answers(meetup)
+    summary = []
+    for question in questions:
+        counts = Counter()
+        for rsvp in rsvps:
+            if rsvp.answer != Answer.YES:
+                continue
+            for qa in rsvp.question_answers.all():
+                if qa.question_id == question.pk:
+                    for value in qa.choices or ([qa.text] if qa.text else []):
+                        counts[value] += 1
+        summary.append((question, counts.most_common()))
+    return render(
+        request,
+        "moeder/meetup_answers.html",
+        {"meetup": meetup, "rsvps": rsvps, "questions": questions, "summary": summary},
+    )
+
+
+@login_required
+def meetup_answers_csv(request, pk):
+    meetup = _managed(request, pk)
+    rsvps, questions = _answers(meetup)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meetup.slug}-svar.csv"'
+    response.write("\ufeff")  # so that Excel reads æøå
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("Name"), _("Email"), _("Answer"), _("Guests"), _("Waitlist"), _("Came")]
+        + [q.text for q in questions]
+    )
+    for rsvp in rsvps:
+        writer.writerow(
+            [
+                _safe_cell(rsvp.member.display_name),
+                rsvp.member.email,
+                rsvp.get_answer_display(),
+                rsvp.guests,
+                _("yes") if rsvp.waitlisted else "",
+                _("yes") if rsvp.checked_in_at else "",
+                *[_safe_cell(v) for v in rsvp.question_values],
+            ]
+        )
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """No spreadsheet formulas from members' text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@limit_writes("moeder_edit")
+@require_http_methods(["GET", "POST"])
+def meetup_check_in(request, pk):
+    meetup = _managed(request, pk)
+    if request.method == "POST":
+        ids = {int(v) for v in request.POST.getlist("came") if v.isdigit()}
+        count = services.set_checked_in(meetup=meetup, rsvp_ids=ids, actor=request.user)
+        messages.success(request, _("Saved: %(count)s came.") % {"count": count})
+        return redirect("moeder:meetup_check_in", pk=meetup.pk)
+    rsvps = list(
+        meetup.rsvps.filter(answer__in=[Answer.YES, Answer.MAYBE], waitlisted=False)
+        .select_related("member")
+        .order_by("member__display_name", "pk")
+    )
+    yes = [r for r in rsvps if r.answer == Answer.YES]
+    came = [r for r in rsvps if r.checked_in_at]
+    return render(
+        request,
+        "moeder/meetup_check_in.html",
+        {
+            "meetup": meetup,
+            "rsvps": rsvps,
+            "yes_count": len(yes),
+            "came_count": len(came),
+            "no_shows": len([r for r in yes if not r.checked_in_at]),
+            "late_withdrawals": meetup.rsvps.filter(withdrew_late=True).count(),
+            "back": reverse("moeder:meetup_detail", args=[meetup.pk, meetup.slug]),
+        },
+    )

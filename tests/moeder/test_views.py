@@ -1,0 +1,225 @@
+"""Meetup pages: permissions (role tables), forms and bad input."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from moeder import notify
+from moeder.models import Meetup, MeetupStatus, Rsvp
+from tests.conftest import ROLES, make_user
+from tests.factories import UserFactory
+from tests.moeder.test_services import make_meetup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch):
+    for name in ("meetup_published", "meetup_changed", "meetup_cancelled", "promoted"):
+        monkeypatch.setattr(notify, name, lambda **kwargs: None)
+
+
+def _form(**overrides):
+    starts = timezone.localtime() + timedelta(days=10)
+    data = {
+        "title": "Morgenkaffe i Vejle",
+        "kind": "network",
+        "description": "Kaffe og **sparring**.",
+        "starts_at": starts.strftime("%Y-%m-%dT08:00"),
+        "ends_at": starts.strftime("%Y-%m-%dT09:30"),
+        "venue_name": "Café Bryggen",
+        "address": "Havnegade 3, 7100 Vejle",
+        "guests_allowed": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_create_a_meetup(client_for, role):
+    client = client_for(make_user(role))
+    response = client.post(reverse("moeder:meetup_create"), _form())
+    allowed = role in ("organiser", "network_leader")
+    assert Meetup.objects.exists() is allowed
+    if allowed:
+        meetup = Meetup.objects.get()
+        assert meetup.status == MeetupStatus.DRAFT
+        assert timezone.localtime(meetup.starts_at).hour == 8  # entered in Danish time
+        assert response["Location"] == meetup.get_absolute_url()
+    elif role != "anonymous":
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"ends_at": "2020-01-01T08:00"}, "ends_at"),
+        ({"starts_at": "2020-01-01T08:00", "ends_at": "2020-01-01T09:00"}, "starts_at"),
+        ({"capacity": "0"}, "capacity"),
+        ({"capacity": "-3"}, "capacity"),
+        ({"starts_at": "i morgen"}, "starts_at"),
+        ({"venue_name": "", "address": "", "online_url": ""}, "venue_name"),
+        ({"co_hosts": "@findesikke"}, "co_hosts"),
+        ({"tentative": "on"}, "min_attendees"),
+        ({"online_url": "javascript:alert(1)"}, "online_url"),
+    ],
+)
+def test_bad_meetup_forms_keep_the_text_and_say_why(organiser_client, overrides, field):
+    response = organiser_client.post(reverse("moeder:meetup_create"), _form(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert "Morgenkaffe i Vejle" in response.text
+    assert not Meetup.objects.exists()
+
+
+def test_drafts_are_hidden_from_members(member_client):
+    meetup = make_meetup(status=MeetupStatus.DRAFT)
+    assert member_client.get(meetup.get_absolute_url()).status_code == 404
+    assert meetup.title not in member_client.get(reverse("moeder:index")).text
+
+
+def test_regional_meetups_are_for_their_region(client_for):
+    meetup = make_meetup(regions=["nordjylland"])
+    north = UserFactory(region="nordjylland")
+    south = UserFactory(region="syddanmark")
+    assert client_for(north).get(meetup.get_absolute_url()).status_code == 200
+    assert client_for(south).get(meetup.get_absolute_url()).status_code == 404
+    assert meetup.title in client_for(north).get(reverse("moeder:index")).text
+    assert meetup.title not in client_for(south).get(reverse("moeder:index")).text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_edit_a_meetup(client_for, role):
+    meetup = make_meetup()
+    client = client_for(make_user(role))
+    response = client.post(reverse("moeder:meetup_edit", args=[meetup.pk]), _form(title="Nyt"))
+    changed = Meetup.objects.get(pk=meetup.pk).title == "Nyt"
+    assert changed is (role == "network_leader")
+    if role not in ("anonymous", "network_leader"):
+        assert response.status_code == 403
+
+
+def test_hosts_edit_their_own_meetup(client_for):
+    meetup = make_meetup()
+    response = client_for(meetup.created_by).post(
+        reverse("moeder:meetup_edit", args=[meetup.pk]), _form(title="Nyt navn")
+    )
+    assert response.status_code == 302
+    assert Meetup.objects.get(pk=meetup.pk).title == "Nyt navn"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_answers_and_the_csv(client_for, role):
+    meetup = make_meetup()
+    client = client_for(make_user(role))
+    allowed = role == "network_leader"
+    for name in ("meetup_answers", "meetup_answers_csv", "meetup_check_in"):
+        response = client.get(reverse(f"moeder:{name}", args=[meetup.pk]))
+        if role == "anonymous":
+            assert response.status_code in (302, 404)
+        else:
+            assert response.status_code == (200 if allowed else 403), name
+
+
+def test_a_member_answers_and_sees_their_answer(member, member_client):
+    meetup = make_meetup()
+    page = member_client.get(meetup.get_absolute_url())
+    assert page.status_code == 200
+    response = member_client.post(
+        reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes", "show_in_list": "on"}
+    )
+    assert response.status_code == 302
+    assert Rsvp.objects.get(member=member).answer == "yes"
+    assert member.display_name in member_client.get(meetup.get_absolute_url()).text
+
+
+def test_a_required_question_must_be_answered_and_the_answer_is_kept(member_client):
+    from moeder import services
+
+    meetup = make_meetup()
+    diet = services.add_question(
+        meetup=meetup, text="Kostbehov", kind="text", choices=[], required=True
+    )
+    url = reverse("moeder:rsvp", args=[meetup.pk])
+    response = member_client.post(url, {"answer": "yes", f"q{diet.pk}": ""})
+    assert response.status_code == 200 and not Rsvp.objects.exists()
+    response = member_client.post(url, {"answer": "yes", f"q{diet.pk}": "Vegetar"})
+    assert response.status_code == 302
+    assert Rsvp.objects.get().question_answers.get().text == "Vegetar"
+
+
+def test_answers_after_the_deadline_are_refused_with_a_message(member_client):
+    meetup = make_meetup()
+    Meetup.objects.filter(pk=meetup.pk).update(rsvp_deadline=timezone.now() - timedelta(hours=1))
+    response = member_client.post(
+        reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"}, follow=True
+    )
+    assert response.status_code == 200 and not Rsvp.objects.exists()
+
+
+def test_online_link_only_for_those_coming(member, member_client):
+    meetup = make_meetup(online_url="https://meet.example/hemmelig", kind="online")
+    assert "meet.example/hemmelig" not in member_client.get(meetup.get_absolute_url()).text
+    member_client.post(reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"})
+    assert "meet.example/hemmelig" in member_client.get(meetup.get_absolute_url()).text
+
+
+def test_the_csv_has_the_question_answers_and_no_formulas(client_for):
+    from moeder import services
+
+    meetup = make_meetup()
+    question = services.add_question(
+        meetup=meetup, text="Hvad tager du med?", kind="text", choices=[], required=False
+    )
+    member = UserFactory(display_name="=HYPERLINK(1)")
+    services.answer(meetup=meetup, member=member, answer="yes", answers={question.pk: "Kage"})
+    response = client_for(meetup.created_by).get(
+        reverse("moeder:meetup_answers_csv", args=[meetup.pk])
+    )
+    text = response.content.decode("utf-8-sig")
+    assert "Hvad tager du med?" in text and "Kage" in text
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_check_in_without_javascript(client_for):
+    from moeder import services
+
+    meetup = make_meetup()
+    rsvps = [services.answer(meetup=meetup, member=UserFactory(), answer="yes") for _ in range(2)]
+    client = client_for(meetup.created_by)
+    assert client.get(reverse("moeder:meetup_check_in", args=[meetup.pk])).status_code == 200
+    client.post(reverse("moeder:meetup_check_in", args=[meetup.pk]), {"came": [rsvps[0].pk, "x"]})
+    assert Rsvp.objects.filter(checked_in_at__isnull=False).count() == 1
+
+
+def test_cancel_needs_a_reason(client_for):
+    meetup = make_meetup()
+    client = client_for(meetup.created_by)
+    url = reverse("moeder:meetup_cancel", args=[meetup.pk])
+    assert client.post(url, {"reason": " "}).status_code == 200
+    assert client.post(url, {"reason": "Sygdom"}).status_code == 302
+    page = client.get(meetup.get_absolute_url()).text
+    assert "Sygdom" in page
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_list_and_detail_queries_do_not_grow(member_client, django_assert_max_num_queries, count):
+    from moeder import services
+
+    meetups = [make_meetup() for _ in range(count)]
+    for meetup in meetups:
+        for _ in range(3):
+            services.answer(meetup=meetup, member=UserFactory(), answer="yes")
+    with django_assert_max_num_queries(6):
+        assert member_client.get(reverse("moeder:index")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert member_client.get(meetups[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/moeder/999999/x/", "/moeder/999999/rediger/", "/moeder/?kind=nope&region=x&page=-1"]
+)
+def test_odd_addresses_never_500(organiser_client, path):
+    assert organiser_client.get(path).status_code in (200, 404)
