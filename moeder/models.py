@@ -125,6 +125,11 @@ class Meetup(models.Model):
         related_name="meetup",
         verbose_name=_("discussion thread"),
     )
+    # Invited besides the audience: supporters of a need, voters in a date poll,
+    # members who asked for a meetup in a thread (they may live elsewhere).
+    extra_invitees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("also invited")
+    )
     # Invitations: how many members the audience had when published (progress).
     invitations_planned = models.PositiveIntegerField(default=0, editable=False)
 

@@ -121,7 +121,9 @@ def invitation_audience(meetup: Meetup):
         .exclude(Exists(suspended))
     )
     if meetup.regions:
-        members = members.filter(region__in=meetup.regions)
+        members = members.filter(
+            Q(region__in=meetup.regions) | Q(pk__in=meetup.extra_invitees.values("pk"))
+        )
     return members
 
 

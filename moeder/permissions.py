@@ -35,7 +35,12 @@ def can_manage_meetup(user, meetup) -> bool:
 
 
 def in_audience(user, meetup) -> bool:
-    return is_member(user) and (not meetup.regions or user.region in meetup.regions)
+    """Invited: every member, the members of its regions, or named in addition."""
+    if not is_member(user):
+        return False
+    if not meetup.regions or user.region in meetup.regions:
+        return True
+    return meetup.extra_invitees.filter(pk=user.pk).exists()
 
 
 def can_view_meetup(user, meetup) -> bool:
@@ -65,6 +70,8 @@ def visible_meetups(user, qs=None):
             if _json_contains()
             else Q(regions__icontains=f'"{user.region}"')
         )
+    invited = Meetup.extra_invitees.through.objects.filter(meetup_id=OuterRef("pk"), user=user)
+    audience |= Q(Exists(invited))  # a subquery, not a join: list counts stay right
     hosting = Q(created_by=user) | Exists(
         MeetupHost.objects.filter(meetup=OuterRef("pk"), user=user)
     )

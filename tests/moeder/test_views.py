@@ -223,3 +223,79 @@ def test_list_and_detail_queries_do_not_grow(member_client, django_assert_max_nu
 )
 def test_odd_addresses_never_500(organiser_client, path):
     assert organiser_client.get(path).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "data", "done"),
+    [
+        ("meetup_publish", {}, lambda m: m.status == MeetupStatus.PUBLISHED),
+        ("meetup_cancel", {"reason": "Sygdom"}, lambda m: m.status == MeetupStatus.CANCELLED),
+        ("meetup_questions", {"text": "Kostbehov", "kind": "text"}, lambda m: m.questions.exists()),
+    ],
+)
+def test_organiser_actions_permission_table(client_for, role, name, data, done):
+    meetup = make_meetup(status=MeetupStatus.DRAFT if name == "meetup_publish" else "published")
+    response = client_for(make_user(role)).post(reverse(f"moeder:{name}", args=[meetup.pk]), data)
+    allowed = role == "network_leader"  # and the meetup's own hosts (tested above)
+    assert done(Meetup.objects.get(pk=meetup.pk)) is allowed
+    if role not in ("anonymous", "network_leader"):
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_answer(client_for, role):
+    meetup = make_meetup()
+    client_for(make_user(role)).post(reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"})
+    assert Rsvp.objects.exists() is (role != "anonymous")
+
+
+def test_a_silenced_member_cannot_answer(member, member_client, moderator):
+    from accounts.models import SanctionKind
+    from moderation import services as moderation
+
+    moderation.sanction_member(
+        member=member, actor=moderator, kind=SanctionKind.SILENCE, reason="pause"
+    )
+    meetup = make_meetup()
+    member_client.post(reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"})
+    assert not Rsvp.objects.exists()
+
+
+def test_a_tampered_or_expired_token_is_a_friendly_404(client):
+    from moeder import notify as real_notify
+
+    meetup = make_meetup()
+    member = UserFactory()
+    token = real_notify.rsvp_token(member=member, meetup=meetup)
+    assert client.get(reverse("moeder:rsvp_token", args=[token + "x"])).status_code == 404
+    Meetup.objects.filter(pk=meetup.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=1)
+    )
+    assert client.get(reverse("moeder:rsvp_token", args=[token])).status_code == 404
+
+
+def test_the_token_page_answers_only_on_post(client):
+    from moeder import notify as real_notify
+
+    meetup = make_meetup()
+    member = UserFactory()
+    url = reverse("moeder:rsvp_token", args=[real_notify.rsvp_token(member=member, meetup=meetup)])
+    assert client.get(url + "?svar=no").status_code == 200
+    assert not Rsvp.objects.exists()  # a mail scanner's GET answers nothing
+    assert client.post(url, {"answer": "no"}).status_code == 302
+    assert Rsvp.objects.get().answer == "no"
+
+
+def test_extra_invitees_outside_the_region_see_and_answer(client_for):
+    meetup = make_meetup(regions=["nordjylland"])
+    supporter = UserFactory(region="syddanmark")
+    other = UserFactory(region="syddanmark")
+    meetup.extra_invitees.add(supporter, UserFactory(), UserFactory())
+    client = client_for(supporter)
+    assert client.get(meetup.get_absolute_url()).status_code == 200
+    page = client.get(reverse("moeder:index")).text
+    assert page.count(meetup.title) == 1
+    assert client_for(other).get(meetup.get_absolute_url()).status_code == 404
+    client.post(reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"})
+    assert Rsvp.objects.filter(member=supporter).exists()
