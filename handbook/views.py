@@ -216,6 +216,8 @@ def page_history(request, slug):
         older = int(request.GET.get("fra", newer - 1))
     except ValueError:
         raise Http404 from None
+    if not (0 <= older < 2**31 and 0 <= newer < 2**31):  # the database's integer range
+        raise Http404
     by_number = {r.number: r for r in page.revisions.filter(number__in=[older, newer])}
     if newer not in by_number or (older not in by_number and older != 0):
         raise Http404

@@ -762,7 +762,7 @@ def add_category_moderator(*, category: Category, user: User, actor: User):
 def remove_category_moderator(*, category: Category, user_id, actor: User) -> bool:
     from forum.models import CategoryModerator
 
-    if not str(user_id).isdigit():
+    if not str(user_id).isdecimal() or len(str(user_id)) > 12:
         return False
     deleted, _ = CategoryModerator.objects.filter(category=category, user_id=int(user_id)).delete()
     if deleted:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -382,6 +383,8 @@ def _post(request, pk) -> Post:
         pk=pk,
     )
     require(can_review_post(request.user, post))
+    if post.state == State.DELETED:  # deleted text is for network leaders only
+        require(can_restore(request.user))
     return post
 
 
@@ -536,7 +539,7 @@ def flag_settle(request, pk, outcome):
     if value == FlagOutcome.SILENCED:
         require(can_sanction(request.user, post.author))
     if value == FlagOutcome.WARNED:
-        require(can_manage_members(request.user))
+        require(can_sanction(request.user, post.author))
     if form_class is None:
         form = ReasonForm(_data(request), required=False)
     else:
@@ -733,7 +736,7 @@ def member_note(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_warn(request, pk):
     member = _member(request, pk)
-    require(member.pk != request.user.pk)
+    require(can_sanction(request.user, member))  # not oneself; staff only by a leader
     form = WarnForm(_data(request))
     return _confirm(
         request,
@@ -812,7 +815,10 @@ def category_moderators(request):
         Prefetch("moderators", queryset=CategoryModerator.objects.select_related("user"))
     )
     if request.method == "POST":
-        category = get_object_or_404(Category, pk=request.POST.get("category") or 0)
+        category_id = request.POST.get("category", "")
+        if not category_id.isdecimal() or len(category_id) > 12:
+            raise Http404
+        category = get_object_or_404(Category, pk=int(category_id))
         if "remove" in request.POST:
             removed = services.remove_category_moderator(
                 category=category, user_id=request.POST.get("remove"), actor=request.user

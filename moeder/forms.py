@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region, User
+from accounts.models import Region, Role, User
+from accounts.permissions import holds_role
 from moeder.models import Answer, Meetup, MeetupKind, QuestionKind
 from netvaerk.markup import MAX_SOURCE_CHARS, MarkupError, clean_source, render_markdown
 
@@ -105,6 +106,17 @@ class MeetupForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("No member has the handle %(handles)s.")
                 % {"handles": ", ".join(f"@{h}" for h in missing)}
+            )
+        # Co-hosts see every answer: only organisers and network leaders.
+        not_organisers = [
+            u.handle
+            for u in users
+            if not (holds_role(u, Role.ORGANISER) or holds_role(u, Role.NETWORK_LEADER))
+        ]
+        if not_organisers:
+            raise forms.ValidationError(
+                _("Co-hosts must be organisers: %(handles)s is not.")
+                % {"handles": ", ".join(f"@{h}" for h in not_organisers)}
             )
         return users
 

@@ -130,6 +130,8 @@ class Meetup(models.Model):
     extra_invitees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("also invited")
     )
+    # The longest the waitlist has been (for the organisers' insights).
+    waitlist_peak = models.PositiveIntegerField(default=0, editable=False)
     # Invitations: how many members the audience had when published (progress).
     invitations_planned = models.PositiveIntegerField(default=0, editable=False)
 

@@ -106,3 +106,8 @@ def can_see_online_link(user, meetup, rsvp) -> bool:
     return can_manage_meetup(user, meetup) or (
         rsvp is not None and rsvp.answer == "yes" and not rsvp.waitlisted
     )
+
+
+def can_view_insights(user) -> bool:
+    """Attendance figures across meetups: organisers and network leaders."""
+    return is_organiser(user) or is_network_leader(user)

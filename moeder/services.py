@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from forum import services as forum_services
 from forum.models import Category
-from moeder import notify
+from moeder import notify, tentative
 from moeder.models import (
     Answer,
     Meetup,
@@ -21,6 +21,7 @@ from moeder.models import (
     QuestionAnswer,
     Rsvp,
 )
+from needs import services as needs_services
 from netvaerk.markup import render_markdown
 
 MEETUP_CATEGORY = "moeder"
@@ -80,6 +81,8 @@ def update_meetup(*, meetup: Meetup, editor: User, hosts: list[User] | None = No
         if changes:
             notify.meetup_changed(meetup=locked, changes=changes)
         _promote(locked)
+        if locked.is_tentative:  # a queued decision for an older version does nothing
+            tentative.schedule_decision(meetup=locked)
     return locked
 
 
@@ -124,6 +127,9 @@ def publish(*, meetup: Meetup, actor: User) -> Meetup:
     locked.updated_at = timezone.now()
     locked.save()
     notify.meetup_published(meetup=locked)
+    tentative.schedule_decision(meetup=locked)
+    # The needs board hears that a need it planned got its meetup.
+    needs_services.meetup_published(meetup=locked)
     return locked
 
 
@@ -208,6 +214,9 @@ def answer(
         raise MeetupError(_("Your answer was already saved. Please check it below.")) from None
     _save_answers(rsvp, answers or {})
     _promote(locked)
+    if rsvp.waitlisted:
+        waiting = Rsvp.objects.filter(meetup=locked, waitlisted=True).count()
+        Meetup.objects.filter(pk=locked.pk, waitlist_peak__lt=waiting).update(waitlist_peak=waiting)
     return rsvp
 
 
@@ -236,9 +245,18 @@ def withdraw(*, meetup: Meetup, member: User) -> bool:
         raise MeetupError(_("The meetup is not open for answers."))
     if locked.rsvp_deadline and locked.rsvp_deadline <= now:
         raise MeetupError(_("The deadline for answers has passed."))
-    deleted, _counts = Rsvp.objects.filter(meetup=locked, member=member).delete()
+    rsvp = Rsvp.objects.filter(meetup=locked, member=member).first()
+    if rsvp is None:
+        return False
+    if rsvp.answer == Answer.YES and not rsvp.waitlisted and _is_late(locked, now):
+        # Kept as a late "no", so the organisers' figures count it.
+        Rsvp.objects.filter(pk=rsvp.pk).update(
+            answer=Answer.NO, guests=0, withdrew_late=True, updated_at=now
+        )
+    else:
+        rsvp.delete()
     _promote(locked)
-    return bool(deleted)
+    return True
 
 
 def _promote(meetup: Meetup) -> list[Rsvp]:
@@ -261,12 +279,14 @@ def _promote(meetup: Meetup) -> list[Rsvp]:
 
 
 @transaction.atomic
-def set_checked_in(*, meetup: Meetup, rsvp_ids: set[int], actor: User) -> int:
-    """Mark exactly these answers as having come (the rest as not)."""
+def set_checked_in(*, meetup: Meetup, came: set[int], shown: set[int], actor: User) -> int:
+    """Of the answers shown on the host's page, mark the ticked ones as having
+    come and the others as not; answers the page did not show stay as they
+    are (two hosts checking people in at the same time keep each other's work)."""
     now = timezone.now()
     rsvps = Rsvp.objects.filter(meetup=meetup)
-    rsvps.filter(pk__in=rsvp_ids, checked_in_at__isnull=True).update(checked_in_at=now)
-    rsvps.exclude(pk__in=rsvp_ids).update(checked_in_at=None)
+    rsvps.filter(pk__in=came, checked_in_at__isnull=True).update(checked_in_at=now)
+    rsvps.filter(pk__in=shown - came).update(checked_in_at=None)
     return rsvps.filter(checked_in_at__isnull=False).count()
 
 

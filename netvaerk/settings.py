@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "forum",
     "moderation",
     "moeder",
+    "datepolls",
+    "needs",
     "handbook",
     "duties",
 ]
@@ -345,6 +347,8 @@ NETVAERK_RATE_LIMITS = {
     "moeder_rsvp": (60, 3600),
     "moeder_edit": (120, 3600),
     "moeder_feed": (20, 3600),
+    "needs": (60, 3600),
+    "datepolls": (120, 3600),
 }
 # Stricter limits for new members (see NETVAERK_TRUST), same scopes.
 NETVAERK_NEW_MEMBER_RATE_LIMITS = {
@@ -355,6 +359,9 @@ NETVAERK_NEW_MEMBER_RATE_LIMITS = {
 }
 # Meetups: the reminder to those coming, this many hours before (0: none).
 NETVAERK_MEETUP_REMINDER_HOURS = env_int("NETVAERK_MEETUP_REMINDER_HOURS", default=24)
+# Members in one region who say "I would come to a meetup about this" on a
+# forum thread before its author and the organisers are offered a meetup draft.
+NETVAERK_MEETUP_SIGNALS = env_int("NETVAERK_MEETUP_SIGNALS", default=5)
 # Trust: a new member's first posts wait for approval; posts with many links
 # from new members are held; enough established members' flags hide a post.
 NETVAERK_TRUST = {

@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("forum/", include("forum.urls")),
     path("moderering/", include("moderation.urls")),
     path("moeder/", include("moeder.urls")),
+    path("moeder/", include("datepolls.urls")),
+    path("behov/", include("needs.urls")),
     path("haandbog/", include("handbook.urls")),
     path("vagter/", include("duties.urls")),
     prefix_default_language=False,

@@ -51,6 +51,7 @@ from forum.views.common import (
 from moderation import services as moderation
 from moderation.models import QueuedPost
 from moderation.permissions import can_flag, can_restore
+from needs.services import thread_signal_context
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 
 
@@ -114,6 +115,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
             "show_accepted": thread.accepted_post_id is not None
             and thread.accepted_post.state == State.PUBLISHED,
             "moderating": moderating,
+            "meetup_signal": thread_signal_context(user, thread),
             "can_restore": can_restore(user),
             "queued": (
                 list(QueuedPost.objects.pending().filter(author=user, thread=thread))

@@ -6,6 +6,7 @@ from moeder.views.calendar import (
     personal_feed,
     public_feed,
 )
+from moeder.views.insights import insights, insights_chart, my_attendance
 from moeder.views.meetups import (
     index,
     meetup_answers,
@@ -27,6 +28,8 @@ from moeder.views.meetups import (
 __all__ = [
     "calendar_feed_settings",
     "index",
+    "insights",
+    "insights_chart",
     "meetup_answers",
     "meetup_answers_csv",
     "meetup_cancel",
@@ -38,6 +41,7 @@ __all__ = [
     "meetup_publish",
     "meetup_questions",
     "mine",
+    "my_attendance",
     "past",
     "personal_feed",
     "public_feed",

@@ -11,20 +11,21 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import is_member, require
+from accounts.permissions import is_member, is_network_leader, is_suspended, require
+from datepolls.services import poll_link_context
 from moeder import calendar, notify, services
 from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
-from moeder.models import Answer, Meetup, MeetupHost, MeetupStatus, Question, QuestionAnswer
+from moeder.models import Answer, Meetup, MeetupHost, MeetupStatus, Question, QuestionAnswer, Rsvp
 from moeder.permissions import (
     can_create_meetup,
     can_manage_meetup,
     can_rsvp,
     can_see_attendees,
     can_see_online_link,
+    can_view_insights,
     can_view_meetup,
     visible_meetups,
 )
@@ -33,6 +34,11 @@ from netvaerk.ratelimit import limit_writes
 
 def _data(request):
     return request.POST if request.method == "POST" else None
+
+
+def _ids(values) -> set[int]:
+    """Ids from form values; anything that is not a plain number is ignored."""
+    return {int(v) for v in values if v.isdecimal() and len(v) <= 12}
 
 
 def _page(request, queryset):
@@ -58,6 +64,7 @@ def _list(request, *, meetups, title, list_kind):
             "list_kind": list_kind,
             "query": query.urlencode(),
             "can_create": can_create_meetup(request.user),
+            "can_view_insights": can_view_insights(request.user),
         },
     )
 
@@ -75,14 +82,14 @@ def past(request):
 @login_required
 def mine(request):
     """Meetups I organise (drafts too) or have answered."""
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef, Q
 
+    hosting = MeetupHost.objects.filter(meetup=OuterRef("pk"), user=request.user)
+    answered = Rsvp.objects.filter(meetup=OuterRef("pk"), member=request.user)
+    # Subqueries, not joins: the seat counts of the list stay right.
     meetups = (
         visible_meetups(request.user)
-        .filter(
-            Q(created_by=request.user) | Q(hosts__user=request.user) | Q(rsvps__member=request.user)
-        )
-        .distinct()
+        .filter(Q(created_by=request.user) | Q(Exists(hosting)) | Q(Exists(answered)))
         .order_by("-starts_at", "-pk")
     )
     return _list(request, meetups=meetups, title=_("My meetups"), list_kind="mine")
@@ -158,6 +165,7 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "taken": taken,
             "yes_count": len(attending),
             "show_online_link": can_see_online_link(user, meetup, mine),
+            "poll_link": poll_link_context(user, meetup),
             "google_url": calendar.google_calendar_url(meetup),
             "outlook_url": calendar.outlook_calendar_url(meetup),
             "progress": notify.invitation_progress(meetup=meetup)
@@ -183,6 +191,7 @@ def rsvp(request, pk):
 
 
 def _save_answer(request, meetup, member, form):
+    """Save the answer with a message; returns the redirect to the meetup."""
     try:
         saved = services.answer(
             meetup=meetup,
@@ -236,16 +245,25 @@ def rsvp_token(request, token):
         return render(request, "moeder/rsvp_token_invalid.html", status=404)
     member, meetup = found
     questions = list(meetup.questions.all())
-    open_ = (
-        meetup.status == MeetupStatus.PUBLISHED
-        and meetup.starts_at > timezone.now()
-        and (meetup.rsvp_deadline is None or meetup.rsvp_deadline > timezone.now())
-    )
+    # The same rules as answering on the page, for the member the link names.
+    open_ = can_rsvp(member, meetup) and not is_suspended(member)
     choice = request.GET.get("svar", Answer.YES)
     initial = {"answer": choice if choice in Answer.values else Answer.YES}
+    mine = Rsvp.objects.filter(meetup=meetup, member=member).first()
+    if mine:
+        initial.update(
+            guests=mine.guests,
+            show_in_list=mine.show_in_list,
+            morning_reminder=mine.morning_reminder,
+        )
+        for qa in QuestionAnswer.objects.filter(rsvp=mine):
+            initial[f"q{qa.question_id}"] = qa.choices or qa.text
     form = RsvpForm(_data(request), meetup=meetup, questions=questions, initial=initial)
     if request.method == "POST" and open_ and form.is_valid():
-        return _save_answer(request, meetup, member, form)
+        _save_answer(request, meetup, member, form)
+        # Back to this page: a visitor who is not logged in may not see a
+        # regional meetup's page, but this link keeps working for them.
+        return redirect(request.path)
     return render(
         request,
         "moeder/rsvp_token.html",
@@ -335,9 +353,8 @@ def meetup_questions(request, pk):
     form = QuestionForm(_data(request))
     if request.method == "POST":
         if "remove" in request.POST:
-            question = Question.objects.filter(
-                meetup=meetup, pk=request.POST.get("remove") or 0
-            ).first()
+            ids = _ids([request.POST.get("remove", "")])
+            question = Question.objects.filter(meetup=meetup, pk__in=ids).first()
             if question:
                 services.remove_question(question=question)
                 messages.success(request, _("The question is removed."))
@@ -396,15 +413,24 @@ def meetup_answers_csv(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{meetup.slug}-svar.csv"'
     response.write("\ufeff")  # so that Excel reads æøå
     writer = csv.writer(response, delimiter=";")
+    # Addresses only for network leaders (the rule of accounts.permissions.can_see_email).
+    with_email = is_network_leader(request.user)
     writer.writerow(
-        [_("Name"), _("Email"), _("Answer"), _("Guests"), _("Waitlist"), _("Came")]
+        [
+            _("Name"),
+            *([_("Email")] if with_email else []),
+            _("Answer"),
+            _("Guests"),
+            _("Waitlist"),
+            _("Came"),
+        ]
         + [q.text for q in questions]
     )
     for rsvp in rsvps:
         writer.writerow(
             [
                 _safe_cell(rsvp.member.display_name),
-                rsvp.member.email,
+                *([_safe_cell(rsvp.member.email)] if with_email else []),
                 rsvp.get_answer_display(),
                 rsvp.guests,
                 _("yes") if rsvp.waitlisted else "",
@@ -426,8 +452,11 @@ def _safe_cell(value: str) -> str:
 def meetup_check_in(request, pk):
     meetup = _managed(request, pk)
     if request.method == "POST":
-        ids = {int(v) for v in request.POST.getlist("came") if v.isdigit()}
-        count = services.set_checked_in(meetup=meetup, rsvp_ids=ids, actor=request.user)
+        ids = _ids(request.POST.getlist("came"))
+        shown = _ids(request.POST.getlist("shown"))
+        count = services.set_checked_in(
+            meetup=meetup, came=ids, shown=shown | ids, actor=request.user
+        )
         messages.success(request, _("Saved: %(count)s came.") % {"count": count})
         return redirect("moeder:meetup_check_in", pk=meetup.pk)
     rsvps = list(

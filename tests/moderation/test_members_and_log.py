@@ -191,3 +191,28 @@ def test_a_notice_without_a_thread_opens_its_link(network_leader, member, member
     response = member_client.get(notice.get_absolute_url())
     assert response.status_code == 302 and response["Location"] == reverse("handbook:course")
     assert member_client.get(reverse("forum:notification_list")).status_code == 200
+
+
+def test_moderators_cannot_warn_moderators_or_leaders(moderator_client, network_leader):
+    url = reverse("moderation:member_warn", args=[network_leader.pk])
+    assert moderator_client.post(url, {"message": "nej"}).status_code == 403
+    assert not Notification.objects.filter(recipient=network_leader).exists()
+
+
+def test_deleted_text_stays_with_the_leaders(moderator, moderator_client, network_leader):
+    from forum import services as forum_services
+
+    post = forum_services.post_reply(
+        thread=ThreadFactory(), author=UserFactory(), body="slettet hemmelighed"
+    )
+    moderation.delete_post(post=post, actor=network_leader, reason="r")
+    response = moderator_client.get(reverse("moderation:post_hide", args=[post.pk]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("category", ["abc", "²", "9" * 30])
+def test_odd_category_ids_never_500(leader_client, category):
+    response = leader_client.post(
+        reverse("moderation:category_moderators"), {"category": category, "handle": "x"}
+    )
+    assert response.status_code == 404

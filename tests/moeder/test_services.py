@@ -183,18 +183,38 @@ def test_question_answers_are_kept_with_the_rsvp(sent):
     assert QuestionAnswer.objects.get(rsvp=rsvp).text == "Vegetar"
 
 
-def test_check_in_marks_exactly_the_ticked(sent):
+def test_check_in_marks_the_ticked_of_those_shown(sent):
     meetup = make_meetup()
     rsvps = [services.answer(meetup=meetup, member=UserFactory(), answer="yes") for _ in range(3)]
-    assert (
-        services.set_checked_in(
-            meetup=meetup, rsvp_ids={rsvps[0].pk, rsvps[1].pk}, actor=meetup.created_by
-        )
-        == 2
+    everyone = {r.pk for r in rsvps}
+    host = meetup.created_by
+    came = {rsvps[0].pk, rsvps[1].pk}
+    assert services.set_checked_in(meetup=meetup, came=came, shown=everyone, actor=host) == 2
+    assert services.set_checked_in(meetup=meetup, came=set(), shown={rsvps[1].pk}, actor=host) == 1
+
+
+def test_two_hosts_checking_in_at_once_keep_each_others_ticks(sent):
+    meetup = make_meetup()
+    alice, bob = (
+        services.answer(meetup=meetup, member=UserFactory(), answer="yes") for _ in range(2)
     )
-    assert (
-        services.set_checked_in(meetup=meetup, rsvp_ids={rsvps[1].pk}, actor=meetup.created_by) == 1
+    shown = {alice.pk, bob.pk}
+    services.set_checked_in(
+        meetup=meetup, came={alice.pk}, shown={alice.pk}, actor=meetup.created_by
     )
+    services.set_checked_in(meetup=meetup, came={bob.pk}, shown={bob.pk}, actor=meetup.created_by)
+    assert Rsvp.objects.filter(checked_in_at__isnull=False).count() == 2
+    assert shown
+
+
+def test_a_late_withdrawal_is_kept_as_a_late_no(sent):
+    meetup = make_meetup()
+    Meetup.objects.filter(pk=meetup.pk).update(starts_at=timezone.now() + timedelta(hours=5))
+    member = UserFactory()
+    services.answer(meetup=meetup, member=member, answer="yes")
+    services.withdraw(meetup=meetup, member=member)
+    rsvp = Rsvp.objects.get()
+    assert rsvp.answer == "no" and rsvp.withdrew_late
 
 
 def test_a_late_no_is_counted_as_a_late_withdrawal(sent):

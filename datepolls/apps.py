@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DatepollsConfig(AppConfig):
+    name = "datepolls"
+    verbose_name = _("Date and venue polls")
