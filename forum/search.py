@@ -469,11 +469,14 @@ def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
     if _narrowing(filters):
         posts = _post_filters(posts.filter(thread__in=_threads(user, filters)), filters)
     query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
+    head_matches = posts.filter(head_vector=query)
+    if parsed.excluded:
+        # An excluded word in the body still rules the post out. (Without
+        # exclusions a title match is a match of the whole post, and reading
+        # the big body vectors of every title match would cost.)
+        head_matches = head_matches.filter(search_vector=query)
     heads = (
-        # Title or tags match; the whole post must still satisfy the query
-        # (an excluded word in the body rules it out).
-        posts.filter(head_vector=query, search_vector=query)
-        .annotate(rank=SearchRank(F("head_vector"), query, weights=RANK_WEIGHTS))
+        head_matches.annotate(rank=SearchRank(F("head_vector"), query, weights=RANK_WEIGHTS))
         .order_by("-rank", "-pk")
         .values_list(*_RANK_FIELDS)[:MAX_CANDIDATES]
     )

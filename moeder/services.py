@@ -83,6 +83,8 @@ def update_meetup(*, meetup: Meetup, editor: User, hosts: list[User] | None = No
         _promote(locked)
         if locked.is_tentative:  # a queued decision for an older version does nothing
             tentative.schedule_decision(meetup=locked)
+        if "ends_at" in changes:
+            needs_services.meetup_moved(meetup=locked)
     return locked
 
 
@@ -108,6 +110,12 @@ def publish(*, meetup: Meetup, actor: User) -> Meetup:
         raise MeetupError(_("The meetup is already published."))
     if locked.starts_at <= timezone.now():
         raise MeetupError(_("The meetup starts in the past. Change the time first."))
+    if locked.is_tentative and not (
+        locked.decide_at and timezone.now() < locked.decide_at < locked.starts_at
+    ):
+        raise MeetupError(
+            _("The go/no-go decision must be between now and the start. Change it first.")
+        )
     if locked.thread_id is None:
         when = timezone.localtime(locked.starts_at).strftime("%d.%m.%Y")
         thread = forum_services.start_thread(
@@ -146,6 +154,7 @@ def cancel(*, meetup: Meetup, actor: User, reason: str) -> Meetup:
     locked.save()
     if was_published:
         notify.meetup_cancelled(meetup=locked)
+    needs_services.meetup_cancelled(meetup=locked)
     return locked
 
 

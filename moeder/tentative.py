@@ -86,6 +86,7 @@ def decide_now(*, meetup_id: int, sequence: int, decide_at: str, now=None) -> st
         or meetup.sequence != sequence
         or meetup.decide_at != due
         or now < meetup.decide_at - DECIDE_EARLY
+        or meetup.starts_at <= now  # too late to decide anything
     ):
         return ""
     count = attending_count(meetup)

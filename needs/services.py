@@ -180,8 +180,10 @@ def set_status(*, need: Need, status: str, reason: str = "", seen_status: str | 
         raise NeedError(gettext("Only a need with a meetup can be planned. Plan a meetup instead."))
     locked.status = status
     locked.closed_reason = reason if status == NeedStatus.CLOSED else ""
+    if status == NeedStatus.OPEN:
+        locked.meetup = None  # open again: it can be planned anew
     locked.updated_at = timezone.now()
-    locked.save(update_fields=["status", "closed_reason", "updated_at"])
+    locked.save(update_fields=["status", "closed_reason", "meetup", "updated_at"])
     return locked
 
 
@@ -294,6 +296,21 @@ def meetup_published(*, meetup: Meetup) -> int:
             told += 1
     _schedule_follow_up(meetup)
     return told
+
+
+def meetup_cancelled(*, meetup: Meetup) -> int:
+    """Called by moeder.services.cancel: its planned needs are open again (and
+    can be planned anew). Returns how many."""
+    return Need.objects.filter(meetup=meetup, status=NeedStatus.PLANNED).update(
+        meetup=None, status=NeedStatus.OPEN, updated_at=timezone.now()
+    )
+
+
+def meetup_moved(*, meetup: Meetup) -> None:
+    """Called by moeder.services.update_meetup when a published meetup's end
+    moved: ask the follow-up question after the new end."""
+    if Need.objects.filter(meetup=meetup).exists():
+        _schedule_follow_up(meetup)
 
 
 def _schedule_follow_up(meetup: Meetup) -> None:

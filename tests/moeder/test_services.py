@@ -224,3 +224,28 @@ def test_a_late_no_is_counted_as_a_late_withdrawal(sent):
     services.answer(meetup=meetup, member=member, answer="yes")
     services.answer(meetup=meetup, member=member, answer="no")
     assert Rsvp.objects.get().withdrew_late
+
+
+def test_a_tentative_meetup_needs_its_decision_between_now_and_the_start(sent):
+    meetup = make_meetup(status=MeetupStatus.DRAFT)
+    Meetup.objects.filter(pk=meetup.pk).update(
+        min_attendees=5, decide_at=timezone.now() - timedelta(hours=1)
+    )
+    with pytest.raises(services.MeetupError):
+        services.publish(meetup=Meetup.objects.get(pk=meetup.pk), actor=meetup.created_by)
+    assert Meetup.objects.get(pk=meetup.pk).status == MeetupStatus.DRAFT
+
+
+def test_cancelling_opens_the_needs_it_was_planned_for(sent):
+    from needs.models import Need, NeedStatus
+
+    meetup = make_meetup()
+    need = Need.objects.create(
+        title="Sparring",
+        author=UserFactory(),
+        meetup=meetup,
+        status=NeedStatus.PLANNED,
+    )
+    services.cancel(meetup=meetup, actor=meetup.created_by, reason="Få tilmeldte")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.OPEN and need.meetup is None
