@@ -311,10 +311,13 @@ def _said_no_message(meetup: Meetup, upcoming: Meetup | None) -> str:
     )
 
 
-def invitation_message(poll: Poll, *, organiser: str) -> str:
-    """The notice of a round of invitations (in the active language)."""
+def invitation_message(poll: Poll, *, organiser: str, first: bool | None = None) -> str:
+    """The notice of a round of invitations (in the active language). `first`:
+    whether anyone was invited before (a double-clicked first round is first)."""
     values = {"title": poll.meetup.title, "name": organiser}
-    if poll.invite_round > 1:
+    if first is None:
+        first = poll.invite_round <= 1
+    if not first:
         return (
             _("New options were added to the poll about “%(title)s”. Please answer them too.")
             % values

@@ -36,6 +36,7 @@ def send_poll_invitations(poll_id: int, invite_round: int) -> int:
             or poll.invited_round >= invite_round
         ):
             return 0
+        first = poll.invited_round == 0  # nobody invited before this round
         Poll.objects.filter(pk=poll.pk).update(invited_round=invite_round)
         meetup = poll.meetup
         organiser = meetup.created_by
@@ -55,7 +56,9 @@ def send_poll_invitations(poll_id: int, invite_round: int) -> int:
                 kind=NotificationKind.MODERATION,
                 actor=organiser,
                 link=link,
-                message=lambda: services.invitation_message(poll, organiser=organiser.display_name),
+                message=lambda: services.invitation_message(
+                    poll, organiser=organiser.display_name, first=first
+                ),
             )
             sent += 1
         return sent

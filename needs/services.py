@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, User
 from forum.models import NotificationKind, Thread
+from forum.permissions import can_read_category
 from moeder.models import Answer, Meetup, MeetupStatus, Rsvp
 from needs.models import (
     ACTIVE_STATUSES,
@@ -282,9 +283,11 @@ def meetup_published(*, meetup: Meetup) -> int:
     for need in needs:
         recipients = User.objects.members().filter(pk__in=backer_ids(need))
         for recipient in recipients:
+            with translation.override(recipient.language):  # /en/… for English readers
+                link = meetup.get_absolute_url()
             _notify(
                 recipient=recipient,
-                link=meetup.get_absolute_url(),
+                link=link,
                 message=lambda need=need: (
                     gettext(
                         "A meetup was planned for “%(need)s”: %(meetup)s, %(when)s. "
@@ -348,9 +351,11 @@ def ask_follow_up(*, meetup_id: int, now: datetime | None = None) -> int:
                 )
                 if not created:
                     continue
+                with translation.override(member.language):
+                    link = reverse("needs:follow_up", kwargs={"pk": need.pk})
                 _notify(
                     recipient=member,
-                    link=reverse("needs:follow_up", kwargs={"pk": need.pk}),
+                    link=link,
                     message=lambda need=need: (
                         gettext("Was your need met? Tell us how “%(need)s” went at %(meetup)s.")
                         % {"need": need.title, "meetup": meetup.title}
@@ -382,11 +387,16 @@ def answer_follow_up(*, need: Need, member: User, answer: str, comment: str = ""
 
 
 def _planners():
-    return (
+    """Organisers and leaders whose powers are on (loaded as the rules read them)."""
+    from needs.permissions import can_plan
+
+    candidates = (
         User.objects.members()
         .filter(role_assignments__role__in=[Role.ORGANISER, Role.NETWORK_LEADER])
         .distinct()
+        .with_access()
     )
+    return [user for user in candidates if can_plan(user)]
 
 
 @transaction.atomic
@@ -423,14 +433,18 @@ def _offer_if_enough(thread: Thread, region: str) -> None:
         return
     label = Region(region).label
     recipients = {user.pk: user for user in _planners()}
-    author = User.objects.members().filter(pk=thread.author_id).first()
+    author = User.objects.members().filter(pk=thread.author_id).with_access().first()
     if author is not None:
         recipients[author.pk] = author
     for recipient in recipients.values():
+        if not can_read_category(recipient, thread.category):
+            continue  # a staff-only thread's title stays with those who may read it
+        with translation.override(recipient.language):
+            link = thread.get_absolute_url()
         _notify(
             recipient=recipient,
             thread=thread,
-            link=thread.get_absolute_url(),
+            link=link,
             message=lambda: (
                 gettext(
                     "%(count)s members in %(region)s would come to a meetup about “%(title)s”. "

@@ -366,3 +366,14 @@ def test_a_venue_only_poll_keeps_the_meetups_date():
     )
     assert published.starts_at == meetup.starts_at and published.venue_name == venue.venue_name
     assert not Notification.objects.exists()
+
+
+def test_a_double_clicked_first_round_sends_the_first_invitation_text(committed):
+    option = DateOptionFactory(poll__opened_at=None, poll__invite_round=0, poll__invited_round=0)
+    UserFactory()
+    meetup = option.poll.meetup
+    services.open_poll(meetup=meetup, actor=meetup.created_by)  # its task is lost …
+    committed(services.open_poll, meetup=meetup, actor=meetup.created_by)  # … the second runs
+    (notice,) = Notification.objects.all()
+    first = services.invitation_message(option.poll, organiser="x", first=True).split("“")[0]
+    assert notice.message.startswith(first.replace("x", meetup.created_by.display_name))

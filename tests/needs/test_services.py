@@ -292,3 +292,17 @@ def test_publishing_through_moeder_tells_the_backers(organiser, run_on_commit):
     meetup = services.plan_need(need=need, organiser=organiser)
     run_on_commit(moeder_services.publish, meetup=meetup, actor=organiser)
     assert Notification.objects.filter(recipient=need.author, link=meetup.get_absolute_url())
+
+
+def test_a_staff_only_thread_is_offered_only_to_those_who_may_read_it(
+    threshold, organiser, run_on_commit
+):
+    from forum.models import Access
+    from tests.factories import CategoryFactory
+
+    thread = ThreadFactory(category=CategoryFactory(read_access=Access.STAFF))
+    for _ in range(threshold):
+        run_on_commit(
+            services.signal_thread, thread=thread, member=UserFactory(), region="midtjylland"
+        )
+    assert not Notification.objects.filter(recipient=organiser).exists()
