@@ -51,11 +51,18 @@ def member_list(request):
 def member_detail(request, pk):
     require(can_view_members(request.user))
     member = get_object_or_404(User.objects.for_directory(), pk=pk)
+    # Moderators and leaders see their private notes on the profile.
+    from moderation.permissions import can_manage_members
+
+    notes = None
+    if can_manage_members(request.user):
+        notes = list(member.moderator_notes.select_related("author")[:3])
     return render(
         request,
         "accounts/member_detail.html",
         {
             "member": member,
+            "moderator_notes": notes,
             "roles": [a for a in member.role_assignments.all()],
             "can_edit": can_edit_profile(request.user, member),
             "can_see_email": can_see_email(request.user, member),

@@ -216,3 +216,12 @@ def test_odd_category_ids_never_500(leader_client, category):
         reverse("moderation:category_moderators"), {"category": category, "handle": "x"}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES7)
+def test_notes_show_on_the_profile_for_moderators_only(client_for, role):
+    member = UserFactory()
+    ModeratorNote.objects.create(member=member, author=None, text="Privat note om medlemmet")
+    response = client_for(make_actor(role)).get(member.get_absolute_url())
+    shown = "Privat note om medlemmet" in response.text
+    assert shown is (role in ("moderator", "network_leader"))
