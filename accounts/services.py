@@ -134,7 +134,7 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
         label = Role(role).label
         moderation.notify(
             recipient=user,
-            kind=NotificationKind.MODERATION,
+            kind=NotificationKind.NOTICE,
             actor=actor,
             link=reverse("handbook:course"),
             message=lambda: (

@@ -284,7 +284,7 @@ def _tell_those_who_said_no(*, meetup: Meetup, option: PollOption, actor: User) 
             link = (upcoming or meetup).get_absolute_url()
         moderation.notify(
             recipient=member,
-            kind=NotificationKind.MODERATION,
+            kind=NotificationKind.NOTICE,
             actor=actor,
             link=link,
             message=lambda upcoming=upcoming: _said_no_message(meetup, upcoming),

@@ -53,7 +53,7 @@ def send_poll_invitations(poll_id: int, invite_round: int) -> int:
                 link = poll.get_absolute_url()
             moderation.notify(
                 recipient=member,
-                kind=NotificationKind.MODERATION,
+                kind=NotificationKind.NOTICE,
                 actor=organiser,
                 link=link,
                 message=lambda: services.invitation_message(

@@ -462,6 +462,7 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", _("A moderator acted on your post")
     FLAG_OUTCOME = "flag_outcome", _("The outcome of your flag")
     REVIEW = "review", _("Something waits for a moderator")
+    NOTICE = "notice", _("Notice")  # meetups, needs, polls, roles: the message says it
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -153,7 +153,7 @@ def _tell_organisers(meetup: Meetup, *, confirmed: bool, count: int, minimum: in
             link = meetup.get_absolute_url()
         moderation.notify(
             recipient=organiser,
-            kind=NotificationKind.MODERATION,
+            kind=NotificationKind.NOTICE,
             link=link,
             message=message,
         )

@@ -130,7 +130,7 @@ def _notify(*, recipient: User, message, link: str, thread: Thread | None = None
 
     notify(
         recipient=recipient,
-        kind=NotificationKind.MODERATION,
+        kind=NotificationKind.NOTICE,
         message=message,
         thread=thread,
         link=link,
