@@ -226,7 +226,9 @@ def test_an_interrupted_rebuild_carries_on_where_it_stopped(member, corpus, monk
 
     first, *rest = Post.objects.order_by("pk").values_list("pk", flat=True)
     calls = []
-    original = search._write_index
+    from forum.search import index
+
+    original = index._write_index
 
     def write_then_fail(rows):
         calls.append([row[0] for row in rows])
@@ -234,12 +236,12 @@ def test_an_interrupted_rebuild_carries_on_where_it_stopped(member, corpus, monk
             raise KeyboardInterrupt  # the operator pressed Ctrl-C
         original(rows)
 
-    monkeypatch.setattr(search, "_write_index", write_then_fail)
+    monkeypatch.setattr(index, "_write_index", write_then_fail)
     with pytest.raises(KeyboardInterrupt):
         search.rebuild_index(batch_size=1)
     assert SearchRebuild.objects.get(finished_at=None).last_post_id == first
     calls.clear()
-    monkeypatch.setattr(search, "_write_index", original)
+    monkeypatch.setattr(index, "_write_index", original)
     assert search.rebuild_index(batch_size=1) == len(rest) + 1
     assert not SearchRebuild.objects.filter(finished_at=None).exists()
     assert hits(member, "leasing") == {"Varebil"}

@@ -64,10 +64,13 @@ def startups():
 def reference(text: str) -> set[int]:
     """The posts whose indexed words satisfy the query, found in plain Python."""
     parsed = search.parse_query(text)
-    vocabulary = set(search.SearchWord.objects.values_list("word", flat=True))
+    from forum.models import SearchWord
+    from forum.search.index import _index_row
+
+    vocabulary = set(SearchWord.objects.values_list("word", flat=True))
     found = set()
     for post in Post.objects.select_related("thread").prefetch_related("thread__tags"):
-        _, title, tags, body = search._index_row(post, vocabulary)
+        _, title, tags, body = _index_row(post, vocabulary)
         fields = [search.stemmed_text(field).split() for field in (title, tags, body)]
 
         def matches(term: search.Term, fields=fields) -> bool:

@@ -1,0 +1,198 @@
+"""Finding and ranking: the one entry point search_posts, similar threads, failed searches."""
+
+import math
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from forum.models import FailedSearch, Post, SearchSynonym
+from forum.permissions import visible_threads
+from forum.search.query import (
+    ParsedQuery,
+    SearchFilters,
+    _fts5_expression,
+    _post_filters,
+    _threads,
+    _tsquery,
+    expand_synonyms,
+    parse_query,
+)
+from forum.search.text import (
+    MAX_CANDIDATES,
+    STOP_WORDS,
+    words_of,
+)
+
+
+def search_posts(user, text: str, filters: SearchFilters | None = None):
+    """Matching posts the user may read, best first: a list of Post ids (ranked)
+    and the parsed query. Callers paginate with `posts_for_page`."""
+    filters = filters or SearchFilters()
+    parsed = parse_query(text)
+    if not parsed.is_empty:
+        synonyms = [s.term_list for s in SearchSynonym.objects.all()]
+        parsed = expand_synonyms(parsed, synonyms)
+    if parsed.is_empty:
+        return [], parsed
+    if connection.vendor == "postgresql":
+        candidates = _postgres_candidates(user, parsed, filters)
+    else:
+        candidates = _sqlite_candidates(parsed)
+    return _rank(candidates, user, filters), parsed
+
+
+def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
+    """As on SQLite, two cheap candidate sets instead of ranking every match:
+    the best title and tag matches (their own small vector and GIN index) and
+    the newest matches. Narrowing filters are applied in SQL first."""
+    posts = Post.objects.all()
+    if _narrowing(filters):
+        posts = _post_filters(posts.filter(thread__in=_threads(user, filters)), filters)
+    query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
+    head_matches = posts.filter(head_vector=query)
+    if parsed.excluded:
+        # An excluded word in the body still rules the post out. (Without
+        # exclusions a title match is a match of the whole post, and reading
+        # the big body vectors of every title match would cost.)
+        head_matches = head_matches.filter(search_vector=query)
+    heads = (
+        head_matches.annotate(rank=SearchRank(F("head_vector"), query, weights=RANK_WEIGHTS))
+        .order_by("-rank", "-pk")
+        .values_list(*_RANK_FIELDS)[:MAX_CANDIDATES]
+    )
+    # Rank and join only the newest matches, not every match before the limit.
+    newest = posts.filter(search_vector=query).order_by("-pk").values("pk")[:MAX_CANDIDATES]
+    recent = (
+        Post.objects.filter(pk__in=newest)
+        .annotate(rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS))
+        .values_list(*_RANK_FIELDS)
+    )
+    return [*recent, *heads]
+
+
+# What ranking needs of a candidate, fetched with it on PostgreSQL.
+_RANK_FIELDS = ("pk", "rank", "created_at", "thread_id", "thread__accepted_post_id")
+
+
+RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0]  # D, C (body), B (tags), A (title)
+
+
+def _narrowing(filters: SearchFilters) -> bool:
+    return bool(
+        filters.category
+        or filters.tag
+        or filters.author
+        or filters.date_from
+        or filters.date_to
+        or filters.status
+    )
+
+
+def _sqlite_candidates(parsed: ParsedQuery):
+    """Two cheap candidate sets instead of ranking every match: the best title
+    and tag matches (few: one first post per thread) and the newest body
+    matches, so a common word costs about as much as a rare one."""
+    expression = _fts5_expression(parsed)
+    heads_expression = _fts5_expression(parsed, columns="title tags")
+    rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -{rank} FROM forum_search WHERE forum_search MATCH %s "  # noqa: S608
+            f"ORDER BY {rank} LIMIT %s",
+            [heads_expression, MAX_CANDIDATES],
+        )
+        heads = cursor.fetchall()
+        # FTS5 walks the index in rowid order and stops at the limit.
+        cursor.execute(
+            f"SELECT rowid, -{rank} FROM forum_search WHERE forum_search MATCH %s "  # noqa: S608
+            "ORDER BY rowid DESC LIMIT %s",
+            [expression, MAX_CANDIDATES],
+        )
+        recent = cursor.fetchall()
+    return [*recent, *heads]
+
+
+def _rank(candidates, user, filters: SearchFilters) -> list[int]:
+    """Apply permissions and filters to the text matches, then order them:
+    text relevance, boosted for accepted answers, solved threads and recency.
+    Candidates are (pk, score) pairs, or come with the ranking fields already
+    (PostgreSQL). The queries are driven by primary keys (no category scans)."""
+    base: dict[int, float] = {}
+    fetched: dict[int, tuple] = {}
+    for pk, score, *fields in candidates:
+        base[pk] = max(float(score), base.get(pk, float("-inf")))
+        if fields:
+            fetched[pk] = (pk, *fields)
+    if fetched:  # narrowing filters were applied in SQL with the text match
+        rows = list(fetched.values())
+    else:
+        rows = list(
+            _post_filters(Post.objects.filter(pk__in=list(base)), filters).values_list(
+                "pk", "created_at", "thread_id", "thread__accepted_post_id"
+            )
+        )
+    allowed_threads = set(
+        _threads(user, filters).filter(pk__in={row[2] for row in rows}).values_list("pk", flat=True)
+    )
+    rows = [row for row in rows if row[2] in allowed_threads]
+    now = timezone.now()
+    scored = []
+    for pk, created_at, thread_id, accepted_id in rows:
+        score = float(base[pk])
+        if accepted_id == pk:
+            score *= 1.5
+        elif accepted_id is not None:
+            score *= 1.15
+        age_days = max((now - created_at).days, 0)
+        score *= 1 + 0.25 * math.exp(-age_days / 180)
+        scored.append((score, created_at, pk, thread_id))
+    if filters.sort == "newest":
+        scored.sort(key=lambda row: (row[1], row[2]), reverse=True)
+    else:
+        scored.sort(key=lambda row: (row[0], row[1], row[2]), reverse=True)
+    if filters.unit == "threads":
+        seen: set[int] = set()
+        scored = [row for row in scored if not (row[3] in seen or seen.add(row[3]))]
+    return [row[2] for row in scored]
+
+
+def posts_for_page(ids: list[int]):
+    """The posts of one result page, in the given order, with what a hit shows."""
+    by_id = Post.objects.select_related("thread", "thread__category", "author").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def similar_threads(user, title: str, *, limit: int = 5):
+    """Threads that match any word of `title` (best matches first), via search."""
+    words = [w for w in words_of(title) if w not in STOP_WORDS and len(w) > 2][:8]
+    if not words:
+        return []
+    ids, _ = search_posts(user, " OR ".join(words))
+    thread_ids: list[int] = []
+    by_post = dict(Post.objects.filter(pk__in=ids[:200]).values_list("pk", "thread_id"))
+    for pk in ids[:200]:
+        thread_id = by_post.get(pk)
+        if thread_id is not None and thread_id not in thread_ids:
+            thread_ids.append(thread_id)
+        if len(thread_ids) == limit:
+            break
+    threads = visible_threads(user).select_related("category").in_bulk(thread_ids)
+    return [threads[pk] for pk in thread_ids if pk in threads]
+
+
+def record_failed_search(text: str) -> None:
+    """Count a search that found nothing (the words only, not who searched)."""
+    key = " ".join(words_of(text))[:200]
+    if not key:
+        return
+    updated = FailedSearch.objects.filter(text=key).update(
+        count=F("count") + 1, last_searched_at=timezone.now()
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                FailedSearch.objects.create(text=key)
+        except IntegrityError:
+            FailedSearch.objects.filter(text=key).update(count=F("count") + 1)

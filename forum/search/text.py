@@ -1,0 +1,131 @@
+"""Words, stems and stop words: the same on both backends, at index and query time."""
+
+import re
+import threading
+
+import Stemmer
+
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 10
+MAX_CANDIDATES = 500  # best text matches considered before permissions and filters
+_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+# Snowball's Danish stop words (PostgreSQL's `danish` configuration drops the same).
+STOP_WORDS = frozenset(
+    [
+        "og",
+        "i",
+        "jeg",
+        "det",
+        "at",
+        "en",
+        "den",
+        "til",
+        "er",
+        "som",
+        "på",
+        "de",
+        "med",
+        "han",
+        "af",
+        "for",
+        "ikke",
+        "der",
+        "var",
+        "mig",
+        "sig",
+        "men",
+        "et",
+        "har",
+        "om",
+        "vi",
+        "min",
+        "havde",
+        "ham",
+        "hun",
+        "nu",
+        "over",
+        "da",
+        "fra",
+        "du",
+        "ud",
+        "sin",
+        "dem",
+        "os",
+        "op",
+        "man",
+        "hans",
+        "hvor",
+        "eller",
+        "hvad",
+        "skal",
+        "selv",
+        "her",
+        "alle",
+        "vil",
+        "blev",
+        "kunne",
+        "ind",
+        "når",
+        "være",
+        "dog",
+        "noget",
+        "ville",
+        "jo",
+        "deres",
+        "efter",
+        "ned",
+        "skulle",
+        "denne",
+        "end",
+        "dette",
+        "mit",
+        "også",
+        "under",
+        "have",
+        "dig",
+        "anden",
+        "hende",
+        "mine",
+        "alt",
+        "meget",
+        "sit",
+        "sine",
+        "vor",
+        "mod",
+        "disse",
+        "hvis",
+        "din",
+        "nogle",
+        "hos",
+        "blive",
+        "mange",
+        "ad",
+        "bliver",
+        "hendes",
+        "været",
+        "thi",
+        "jer",
+        "sådan",
+    ]
+)
+
+_local = threading.local()
+
+
+def stem(word: str) -> str:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("danish")
+    return stemmer.stemWord(word.lower())
+
+
+def words_of(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stemmed_text(text: str) -> str:
+    """What the SQLite index holds: stems of the words that are not stop words."""
+    return " ".join(stem(w) for w in words_of(text) if w not in STOP_WORDS)

@@ -1,0 +1,106 @@
+"""Post actions: hide, delete, restore, edit as a moderator."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from forum import search
+from forum import services as forum_services
+from forum.models import (
+    Post,
+    State,
+    Thread,
+)
+from moderation import audit
+from moderation.models import (
+    AuditAction,
+    FlagOutcome,
+)
+from moderation.services.common import (
+    ModerationError,
+    _locked_post,
+    _resolve_flags,
+    _set_state,
+    _tell_author,
+)
+from moderation.services.threads import (
+    delete_thread,
+    hide_thread,
+)
+
+
+@transaction.atomic
+def hide_post(*, post: Post, actor: User | None, reason: str, by_flags: bool = False) -> None:
+    """Hide a post; its author still sees it, with the reason. A first post
+    hides its whole thread."""
+    locked = _locked_post(post)
+    if locked.number == 1:
+        hide_thread(thread=locked.thread, actor=actor, reason=reason)
+        return
+    if locked.state != State.PUBLISHED:
+        raise ModerationError(_("The post is not visible any more."))
+    _set_state(locked, state=State.HIDDEN, actor=actor, reason=reason)
+    search.remove_posts([locked.pk])
+    audit.record(
+        actor=actor,
+        action=AuditAction.AUTO_HIDE if by_flags else AuditAction.HIDE_POST,
+        target=locked,
+        reason=reason,
+    )
+    _tell_author(
+        locked.author,
+        thread=locked.thread,
+        post=locked,
+        actor=actor,
+        message=lambda: (
+            _("Your post in “%(title)s” was hidden. Reason: %(reason)s")
+            % {"title": locked.thread.title, "reason": reason}
+        ),
+    )
+
+
+@transaction.atomic
+def unhide_post(*, post: Post, actor: User, reason: str = "") -> None:
+    locked = _locked_post(post)
+    if locked.state != State.HIDDEN:
+        raise ModerationError(_("The post is not hidden."))
+    _set_state(locked, state=State.PUBLISHED, actor=actor, reason="")
+    search.index_posts([locked.pk])
+    audit.record(actor=actor, action=AuditAction.UNHIDE_POST, target=locked, reason=reason)
+
+
+@transaction.atomic
+def delete_post(*, post: Post, actor: User, reason: str) -> None:
+    locked = _locked_post(post)
+    if locked.number == 1:
+        delete_thread(thread=locked.thread, actor=actor, reason=reason)
+        return
+    if locked.state == State.DELETED:
+        raise ModerationError(_("The post is already deleted."))
+    _set_state(locked, state=State.DELETED, actor=actor, reason=reason)
+    search.remove_posts([locked.pk])
+    if locked.thread.accepted_post_id == locked.pk:
+        Thread.objects.filter(pk=locked.thread_id).update(accepted_post=None)
+    audit.record(actor=actor, action=AuditAction.DELETE_POST, target=locked, reason=reason)
+
+
+@transaction.atomic
+def restore_post(*, post: Post, actor: User, reason: str = "") -> None:
+    locked = _locked_post(post)
+    if locked.state != State.DELETED:
+        raise ModerationError(_("The post is not deleted."))
+    _set_state(locked, state=State.PUBLISHED, actor=actor, reason="")
+    search.index_posts([locked.pk])
+    audit.record(actor=actor, action=AuditAction.RESTORE_POST, target=locked, reason=reason)
+
+
+@transaction.atomic
+def edit_as_moderator(*, post: Post, actor: User, body: str, title: str | None, reason: str):
+    """A moderator edits someone's post: the reason goes into its history and
+    the audit log, and the flags on it are settled as "edited"."""
+    edited = forum_services.edit_post(
+        post=post, editor=actor, body=body, title=title, reason=reason
+    )
+    audit.record(actor=actor, action=AuditAction.EDIT, target=edited, reason=reason)
+    _resolve_flags(post=edited, actor=actor, outcome=FlagOutcome.EDITED)
+    return edited
