@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from accounts import demo
+from datepolls import demo as datepolls_demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
 from moderation import demo as moderation_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             created = duties_demo.seed() or created
             created = moeder_demo.seed() or created
             created = needs_demo.seed() or created
+            created = datepolls_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
