@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,11 +18,8 @@ from accounts.permissions import (
     can_view_role_log,
     require,
 )
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -37,7 +33,7 @@ def member_list(request):
             members = members.filter(region=form.cleaned_data["region"])
         if form.cleaned_data["skill"]:
             members = members.filter(skills__slug=form.cleaned_data["skill"])
-    page = _page(request, members)
+    page = page_of(request, members)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -139,7 +135,7 @@ def role_revoke(request, pk):
 @login_required
 def role_log(request):
     require(can_view_role_log(request.user))
-    page = _page(request, RoleChange.objects.for_listing())
+    page = page_of(request, RoleChange.objects.for_listing())
     return render(request, "accounts/role_log.html", {"page_obj": page})
 
 

@@ -2,10 +2,8 @@
 inviting, closing and picking the winners. Everything works without
 JavaScript; destructive actions confirm on GET and act on POST."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +19,7 @@ from datepolls.models import OptionKind, Poll, PollOption, PollVote, Vote
 from datepolls.permissions import can_manage_poll, can_view_poll, can_vote
 from moeder import notify as meetup_notify
 from moeder.models import Meetup, MeetupHost
+from netvaerk.paging import form_data, page_of
 from netvaerk.ratelimit import limit_writes
 
 
@@ -65,7 +64,7 @@ def poll_detail(request, meetup_pk):
         if poll
         else {}
     )
-    form = VoteForm(request.POST if request.method == "POST" else None, options=options, mine=mine)
+    form = VoteForm(form_data(request), options=options, mine=mine)
     status = 200
     if request.method == "POST":
         if not voting:
@@ -99,7 +98,7 @@ def poll_detail(request, meetup_pk):
         if poll
         else User.objects.none()
     )
-    page = Paginator(voters, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, voters)
     page_members = list(page.object_list)
     answers = {}
     if page_members:

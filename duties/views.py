@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,11 +19,8 @@ from duties.permissions import (
     visible_duties,
     visible_slots,
 )
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _when(value) -> str:
@@ -51,7 +46,7 @@ def _prepare(user, slots, now, duty=None) -> None:
 def rota(request):
     require(can_view_rota(request.user))
     now = timezone.now()
-    page = _page(request, Duty.objects.for_rota(now=now))
+    page = page_of(request, Duty.objects.for_rota(now=now))
     for duty in page:
         _prepare(request.user, duty.upcoming_slots, now, duty)
         duty.has_more_slots = duty.upcoming_count > len(duty.upcoming_slots)
@@ -74,7 +69,7 @@ def duty_detail(request, pk):
     require(can_view_rota(request.user))
     duty = get_object_or_404(visible_duties(request.user), pk=pk)
     now = timezone.now()
-    page = _page(request, DutySlot.objects.for_duty_page(duty, now=now))
+    page = page_of(request, DutySlot.objects.for_duty_page(duty, now=now))
     _prepare(request.user, page, now, duty)
     return render(
         request,
@@ -92,7 +87,7 @@ def duty_detail(request, pk):
 def my_slots(request):
     require(can_view_rota(request.user))
     now = timezone.now()
-    page = _page(request, DutySlot.objects.held_by(request.user, now=now))
+    page = page_of(request, DutySlot.objects.held_by(request.user, now=now))
     _prepare(request.user, page, now)
     return render(request, "duties/my_slots.html", {"page_obj": page})
 

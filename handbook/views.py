@@ -1,10 +1,8 @@
 import difflib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,13 +23,10 @@ from handbook.permissions import (
     can_view_history,
 )
 from netvaerk.markup import MarkupError
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
 LESSON_FIELDS = ("pk", "slug", "title", "lesson_number")
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ def _line_diff(old: str, new: str) -> list[tuple[str, str]]:
 @login_required
 def index(request):
     require(can_read_handbook(request.user))
-    pages = _page(request, Page.objects.for_listing().with_completion(request.user))
+    pages = page_of(request, Page.objects.for_listing().with_completion(request.user))
     return render(
         request,
         "handbook/index.html",
@@ -197,7 +192,7 @@ def _stale_form(request, current: Page, based_on: int):
 def page_history(request, slug):
     require(can_view_history(request.user))
     page = get_object_or_404(Page, slug=slug)
-    revisions = _page(
+    revisions = page_of(
         request,
         page.revisions.select_related("editor")
         .only(
@@ -300,7 +295,7 @@ def course(request):
 def course_overview(request):
     require(can_view_course_progress(request.user))
     lessons = list(Page.objects.lessons().only(*LESSON_FIELDS))
-    people = _page(request, course_participants())
+    people = page_of(request, course_participants())
     course_roles = set(COURSE_ROLES)
     rows = []
     for person in people:

@@ -1,9 +1,7 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,14 +36,11 @@ from needs.permissions import (
     can_view_board,
     visible_needs,
 )
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
 # The planning board shows at most this many open needs (most supported first).
 PLAN_BOARD_LIMIT = 200
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _prepare(user, needs) -> None:
@@ -95,7 +90,7 @@ def board(request):
     needs = {"newest": needs.newest, "region": needs.by_region}.get(
         chosen["sort"], needs.by_support
     )()
-    page = _page(request, needs)
+    page = page_of(request, needs)
     _prepare(request.user, page)
     query = urlencode({k: v for k, v in chosen.items() if v and k != "page"})
     return render(
@@ -165,7 +160,7 @@ def need_detail(request, pk, slug):
     _prepare(user, [need])
     comments = None
     if people:
-        comments = _page(
+        comments = page_of(
             request,
             Comment.objects.filter(need=need).select_related("author").order_by("created_at", "pk"),
         )

@@ -20,7 +20,7 @@ from forum.permissions import (
     can_manage_categories,
     can_manage_search,
 )
-from forum.views.common import _page
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
 
@@ -48,7 +48,7 @@ def category_edit(request, pk=None):
 def failed_search_list(request):
     require(can_manage_search(request.user))
     failed = FailedSearch.objects.order_by("-count", "-last_searched_at")
-    return render(request, "forum/failed_search_list.html", {"page_obj": _page(request, failed)})
+    return render(request, "forum/failed_search_list.html", {"page_obj": page_of(request, failed)})
 
 
 @login_required

@@ -2,10 +2,8 @@
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -49,11 +47,6 @@ def _draft_fields(request) -> dict:
         name: request.POST.get(name, "")[: 150 if name == "title" else 60_000]
         for name in ("title", "tags_text", "body")
     }
-
-
-def _page(request, queryset, per_page=None):
-    paginator = Paginator(queryset, per_page or settings.NETVAERK_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:

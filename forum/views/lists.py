@@ -19,7 +19,8 @@ from forum.permissions import (
     visible_categories,
     visible_threads,
 )
-from forum.views.common import _page, _query_without_page
+from forum.views.common import _query_without_page
+from netvaerk.paging import page_of
 
 
 def index(request):
@@ -44,7 +45,7 @@ def _thread_list(request, *, threads, title, intro="", list_kind="latest", categ
             threads = threads.filter(category__slug=form.cleaned_data["category"])
         if form.cleaned_data["tag"]:
             threads = threads.filter(tags__slug=form.cleaned_data["tag"])
-    page = _page(request, threads)
+    page = page_of(request, threads)
     return render(
         request,
         "forum/thread_list.html",

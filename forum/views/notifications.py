@@ -19,7 +19,8 @@ from forum.permissions import (
     can_read_category,
     visible_categories,
 )
-from forum.views.common import _page, _thread_or_404
+from forum.views.common import _thread_or_404
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
 # --- Following and notifications ------------------------------------------------
@@ -76,7 +77,7 @@ def follow_tag(request, slug):
 @login_required
 def notification_list(request):
     items = Notification.objects.filter(recipient=request.user).for_listing()
-    return render(request, "forum/notification_list.html", {"page_obj": _page(request, items)})
+    return render(request, "forum/notification_list.html", {"page_obj": page_of(request, items)})
 
 
 @login_required
@@ -122,7 +123,7 @@ def unsubscribe(request, token):
 @login_required
 def draft_list(request):
     drafts = Draft.objects.filter(user=request.user).for_listing()
-    return render(request, "forum/draft_list.html", {"page_obj": _page(request, drafts)})
+    return render(request, "forum/draft_list.html", {"page_obj": page_of(request, drafts)})
 
 
 @login_required

@@ -26,8 +26,9 @@ from forum.permissions import (
     can_view_history,
     visible_posts,
 )
-from forum.views.common import _page, _post_or_404
+from forum.views.common import _post_or_404
 from moderation import services as moderation
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
 
@@ -77,7 +78,7 @@ def bookmark_list(request):
     bookmarks = Bookmark.objects.filter(
         user=request.user, post__in=visible_posts(request.user)
     ).for_listing()
-    return render(request, "forum/bookmark_list.html", {"page_obj": _page(request, bookmarks)})
+    return render(request, "forum/bookmark_list.html", {"page_obj": page_of(request, bookmarks)})
 
 
 @login_required

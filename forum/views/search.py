@@ -1,7 +1,5 @@
 """The search results page."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from forum.forms import (
@@ -18,6 +16,7 @@ from forum.search import (
     snippets,
 )
 from forum.views.common import _query_without_page
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import refuse_if_over
 
 # --- Search ---------------------------------------------------------------------
@@ -39,7 +38,7 @@ def search(request):
         ids, parsed = search_posts(request.user, text, SearchFilters(**form.filters()))
         if not ids and not parsed.is_empty:
             record_failed_search(text)
-        page = Paginator(ids, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, ids)
         hits = posts_for_page(list(page.object_list))
         highlighted = snippets(hits, parsed)
         for post in hits:

@@ -43,7 +43,6 @@ from forum.search import (
 )
 from forum.views.common import (
     _draft_fields,
-    _page,
     _take_unsent,
     _thread_or_404,
     login_required_keeping_text,
@@ -52,6 +51,7 @@ from moderation import services as moderation
 from moderation.models import QueuedPost
 from moderation.permissions import can_flag, can_restore
 from needs.services import thread_signal_context
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 
 
@@ -61,7 +61,7 @@ def thread_detail(request, pk, slug):
         return redirect(thread.merged_into, permanent=True)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
-    page = _page(request, thread.posts.for_thread_page(), per_page=POSTS_PER_PAGE)
+    page = page_of(request, thread.posts.for_thread_page(), per_page=POSTS_PER_PAGE)
     services.record_view(thread=thread)
     last_number = page.object_list[len(page.object_list) - 1].number if page.object_list else 0
     services.mark_read(user=request.user, thread=thread, number=last_number)

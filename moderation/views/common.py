@@ -1,21 +1,9 @@
 """What the moderation pages share: the confirmation page, pagination."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from moderation import services
-
-
-def _data(request):
-    """The POST data for a bound form (even when empty), or None on GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _page(request, queryset):
-    from django.conf import settings
-
-    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _confirm(

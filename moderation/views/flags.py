@@ -23,12 +23,11 @@ from moderation.permissions import (
 )
 from moderation.views.common import (
     _confirm,
-    _data,
-    _page,
 )
 from moderation.views.posts import (
     _post,
 )
+from netvaerk.paging import form_data, page_of
 from netvaerk.ratelimit import limit_writes
 
 
@@ -41,7 +40,7 @@ def flag_post(request, pk):
     post = get_object_or_404(visible_posts(request.user).select_related("thread", "author"), pk=pk)
     require(can_flag(request.user, post))
     already = Flag.objects.filter(post=post, flagger=request.user).exists()
-    form = FlagForm(_data(request))
+    form = FlagForm(form_data(request))
     if request.method == "POST" and not already and form.is_valid():
         try:
             services.flag_post(
@@ -67,7 +66,7 @@ def flag_post(request, pk):
 def flag_queue(request):
     require(can_review(request.user))
     posts = Flag.objects.queue(review_category_ids(request.user))
-    page = _page(request, posts)
+    page = page_of(request, posts)
     flags = Flag.objects.open().filter(post__in=list(page.object_list)).select_related("flagger")
     by_post: dict[int, list[Flag]] = {}
     for flag in flags:
@@ -96,9 +95,9 @@ def flag_settle(request, pk, outcome):
     if value == FlagOutcome.WARNED:
         require(can_sanction(request.user, post.author))
     if form_class is None:
-        form = ReasonForm(_data(request), required=False)
+        form = ReasonForm(form_data(request), required=False)
     else:
-        form = form_class(_data(request))
+        form = form_class(form_data(request))
 
     def perform(f):
         services.settle_flags(

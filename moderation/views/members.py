@@ -24,8 +24,8 @@ from moderation.permissions import (
 )
 from moderation.views.common import (
     _confirm,
-    _data,
 )
+from netvaerk.paging import form_data
 from netvaerk.ratelimit import limit_writes
 
 
@@ -65,7 +65,7 @@ def member_detail(request, pk):
 def member_sanction(request, pk):
     member = _member(request, pk)
     require(can_sanction(request.user, member))
-    form = SanctionForm(_data(request))
+    form = SanctionForm(form_data(request))
     return _confirm(
         request,
         form=form,
@@ -93,7 +93,7 @@ def member_sanction(request, pk):
 def sanction_lift(request, pk):
     sanction = get_object_or_404(Sanction.objects.select_related("user"), pk=pk)
     require(can_sanction(request.user, sanction.user))
-    form = ReasonForm(_data(request), required=False)
+    form = ReasonForm(form_data(request), required=False)
     return _confirm(
         request,
         form=form,
@@ -129,7 +129,7 @@ def member_note(request, pk):
 def member_warn(request, pk):
     member = _member(request, pk)
     require(can_sanction(request.user, member))  # not oneself; staff only by a leader
-    form = WarnForm(_data(request))
+    form = WarnForm(form_data(request))
     return _confirm(
         request,
         form=form,

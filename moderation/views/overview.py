@@ -24,12 +24,10 @@ from moderation.permissions import (
     can_view_audit_log,
     review_category_ids,
 )
-from moderation.views.common import (
-    _page,
-)
 from moderation.views.queue import (
     _queue_for,
 )
+from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
 
@@ -65,7 +63,7 @@ def audit_log(request):
         "moderation/audit_log.html",
         {
             "form": form,
-            "page_obj": _page(request, entries),
+            "page_obj": page_of(request, entries),
             "query": query.urlencode(),
             "actions": AuditAction,
         },

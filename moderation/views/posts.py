@@ -20,8 +20,8 @@ from moderation.permissions import (
 )
 from moderation.views.common import (
     _confirm,
-    _data,
 )
+from netvaerk.paging import form_data
 from netvaerk.ratelimit import limit_writes
 
 
@@ -42,7 +42,7 @@ def _post_action(
     request, pk, *, perform, title, question, button, success, reason_required=True, danger=False
 ):
     post = _post(request, pk)
-    form = ReasonForm(_data(request), required=reason_required)
+    form = ReasonForm(form_data(request), required=reason_required)
     return _confirm(
         request,
         form=form,

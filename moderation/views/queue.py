@@ -19,9 +19,8 @@ from moderation.permissions import (
 )
 from moderation.views.common import (
     _confirm,
-    _data,
-    _page,
 )
+from netvaerk.paging import form_data, page_of
 from netvaerk.ratelimit import limit_writes
 
 
@@ -41,7 +40,7 @@ def approval_queue(request):
     return render(
         request,
         "moderation/approval_queue.html",
-        {"page_obj": _page(request, _queue_for(request.user))},
+        {"page_obj": page_of(request, _queue_for(request.user))},
     )
 
 
@@ -66,7 +65,7 @@ def queued_approve(request, pk):
 def queued_reject(request, pk):
     require(can_review(request.user))
     queued = get_object_or_404(_queue_for(request.user), pk=pk)
-    form = ReasonForm(_data(request))
+    form = ReasonForm(form_data(request))
     return _confirm(
         request,
         form=form,

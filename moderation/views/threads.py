@@ -28,8 +28,8 @@ from moderation.permissions import (
 )
 from moderation.views.common import (
     _confirm,
-    _data,
 )
+from netvaerk.paging import form_data
 from netvaerk.ratelimit import limit_writes
 
 
@@ -46,7 +46,7 @@ def _thread_action(
     request, pk, *, perform, title, question, button, success, reason_required=True, danger=False
 ):
     thread = _thread(request, pk)
-    form = ReasonForm(_data(request), required=reason_required)
+    form = ReasonForm(form_data(request), required=reason_required)
     return _confirm(
         request,
         form=form,
@@ -212,7 +212,7 @@ def _moderated_categories(user):
 def thread_move(request, pk):
     thread = _thread(request, pk)
     categories = _moderated_categories(request.user).exclude(pk=thread.category_id)
-    form = MoveForm(_data(request), categories=categories)
+    form = MoveForm(form_data(request), categories=categories)
     return _confirm(
         request,
         form=form,
@@ -236,7 +236,7 @@ def thread_move(request, pk):
 @require_http_methods(["GET", "POST"])
 def thread_merge(request, pk):
     thread = _thread(request, pk)
-    form = MergeForm(_data(request), threads=thread_choices_for(request.user))
+    form = MergeForm(form_data(request), threads=thread_choices_for(request.user))
 
     def perform(f):
         target = f.cleaned_data["target"]
@@ -271,7 +271,7 @@ def thread_split(request, pk):
     replies = list(thread.posts.filter(number__gt=1).select_related("author").order_by("number"))
     categories = _moderated_categories(request.user)
     form = SplitForm(
-        _data(request),
+        form_data(request),
         replies=replies,
         categories=categories,
         initial={"category": thread.category_id, "posts": request.GET.getlist("post")},

@@ -3,10 +3,8 @@
 import csv
 from collections import Counter
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,20 +27,13 @@ from moeder.permissions import (
     can_view_meetup,
     visible_meetups,
 )
+from netvaerk.paging import form_data, page_of
 from netvaerk.ratelimit import limit_writes
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _ids(values) -> set[int]:
     """Ids from form values; anything that is not a plain number is ignored."""
     return {int(v) for v in values if v.isdecimal() and len(v) <= 12}
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.NETVAERK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _list(request, *, meetups, title, list_kind):
@@ -58,7 +49,7 @@ def _list(request, *, meetups, title, list_kind):
         request,
         "moeder/meetup_list.html",
         {
-            "page_obj": _page(request, meetups.for_listing(request.user)),
+            "page_obj": page_of(request, meetups.for_listing(request.user)),
             "form": form,
             "title": title,
             "list_kind": list_kind,
@@ -258,7 +249,7 @@ def rsvp_token(request, token):
         )
         for qa in QuestionAnswer.objects.filter(rsvp=mine):
             initial[f"q{qa.question_id}"] = qa.choices or qa.text
-    form = RsvpForm(_data(request), meetup=meetup, questions=questions, initial=initial)
+    form = RsvpForm(form_data(request), meetup=meetup, questions=questions, initial=initial)
     if request.method == "POST" and open_ and form.is_valid():
         _save_answer(request, meetup, member, form)
         # Back to this page: a visitor who is not logged in may not see a
@@ -276,7 +267,7 @@ def rsvp_token(request, token):
 @require_http_methods(["GET", "POST"])
 def meetup_create(request):
     require(can_create_meetup(request.user))
-    form = MeetupForm(_data(request))
+    form = MeetupForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         meetup = services.create_meetup(
             creator=request.user, hosts=form.cleaned_data["co_hosts"], **form.meetup_fields()
@@ -294,7 +285,7 @@ def meetup_edit(request, pk):
     if meetup.is_cancelled:
         messages.error(request, _("A cancelled meetup cannot be changed."))
         return redirect(meetup)
-    form = MeetupForm(_data(request), instance=Meetup.objects.get(pk=meetup.pk))
+    form = MeetupForm(form_data(request), instance=Meetup.objects.get(pk=meetup.pk))
     if request.method == "POST" and form.is_valid():
         try:
             meetup = services.update_meetup(
@@ -333,7 +324,7 @@ def meetup_publish(request, pk):
 @require_http_methods(["GET", "POST"])
 def meetup_cancel(request, pk):
     meetup = _managed(request, pk)
-    form = CancelForm(_data(request))
+    form = CancelForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel(meetup=meetup, actor=request.user, reason=form.cleaned_data["reason"])
@@ -350,7 +341,7 @@ def meetup_cancel(request, pk):
 @require_http_methods(["GET", "POST"])
 def meetup_questions(request, pk):
     meetup = _managed(request, pk)
-    form = QuestionForm(_data(request))
+    form = QuestionForm(form_data(request))
     if request.method == "POST":
         if "remove" in request.POST:
             ids = _ids([request.POST.get("remove", "")])
