@@ -120,8 +120,8 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
     from django.utils.translation import gettext as _
 
     from forum.models import NotificationKind
+    from forum.notifications import notice
     from moderation import audit
-    from moderation import services as moderation
     from moderation.models import AuditAction
 
     audit.record(
@@ -132,7 +132,7 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
     )
     if granted:
         label = Role(role).label
-        moderation.notify(
+        notice(
             recipient=user,
             kind=NotificationKind.NOTICE,
             actor=actor,

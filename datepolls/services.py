@@ -15,7 +15,7 @@ from accounts.permissions import is_member
 from datepolls.models import OptionKind, Poll, PollOption, PollVote, Vote
 from datepolls.permissions import can_manage_poll
 from forum.models import NotificationKind
-from moderation import services as moderation
+from forum.notifications import notice
 from moeder import notify as meetup_notify
 from moeder import services as meetup_services
 from moeder.models import Meetup, MeetupStatus
@@ -282,7 +282,7 @@ def _tell_those_who_said_no(*, meetup: Meetup, option: PollOption, actor: User) 
         )
         with translation.override(member.language):
             link = (upcoming or meetup).get_absolute_url()
-        moderation.notify(
+        notice(
             recipient=member,
             kind=NotificationKind.NOTICE,
             actor=actor,

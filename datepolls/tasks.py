@@ -6,7 +6,7 @@ from django.tasks import task
 from django.utils import translation
 
 from forum.models import NotificationKind
-from moderation import services as moderation
+from forum.notifications import notice
 from moeder import notify as meetup_notify
 from moeder.models import MeetupHost
 
@@ -51,7 +51,7 @@ def send_poll_invitations(poll_id: int, invite_round: int) -> int:
         for member in members:
             with translation.override(member.language):
                 link = poll.get_absolute_url()
-            moderation.notify(
+            notice(
                 recipient=member,
                 kind=NotificationKind.NOTICE,
                 actor=organiser,

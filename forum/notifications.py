@@ -246,3 +246,35 @@ def send_daily_digests() -> int:
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+def notice(
+    *,
+    recipient: User,
+    kind: str,
+    message,
+    thread: Thread | None = None,
+    post: Post | None = None,
+    actor: User | None = None,
+    link: str = "",
+) -> Notification:
+    """A free-text notice (moderation, meetups, needs, polls, roles) in the
+    recipient's own language, mailed like other notifications. `message` is a
+    callable returning the text (called with their language on)."""
+    from forum import tasks
+
+    with translation.override(recipient.language):
+        text = str(message())[:500]
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        thread=thread,
+        post=post,
+        actor=actor,
+        message=text,
+        link=link,
+    )
+    User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
+    ids = [notification.pk]
+    transaction.on_commit(lambda: tasks.email_notifications.enqueue(notification_ids=ids))
+    return notification

@@ -128,7 +128,7 @@ def _organisers(meetup: Meetup) -> list[User]:
 
 def _tell_organisers(meetup: Meetup, *, confirmed: bool, count: int, minimum: int = 0) -> None:
     from forum.models import NotificationKind
-    from moderation import services as moderation
+    from forum.notifications import notice
 
     def message():
         values = {"title": meetup.title, "count": count, "minimum": minimum}
@@ -151,7 +151,7 @@ def _tell_organisers(meetup: Meetup, *, confirmed: bool, count: int, minimum: in
     for organiser in _organisers(meetup):
         with translation.override(organiser.language):
             link = meetup.get_absolute_url()
-        moderation.notify(
+        notice(
             recipient=organiser,
             kind=NotificationKind.NOTICE,
             link=link,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, User
 from forum.models import NotificationKind, Thread
+from forum.notifications import notice
 from forum.permissions import can_read_category
 from moeder.models import Answer, Meetup, MeetupStatus, Rsvp
 from needs.models import (
@@ -126,9 +127,7 @@ def _when(value: datetime) -> str:
 
 
 def _notify(*, recipient: User, message, link: str, thread: Thread | None = None) -> None:
-    from moderation.services import notify
-
-    notify(
+    notice(
         recipient=recipient,
         kind=NotificationKind.NOTICE,
         message=message,

@@ -3,17 +3,17 @@
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from forum.models import (
     Category,
-    Notification,
     NotificationKind,
     Post,
     Thread,
 )
+from forum.notifications import notice as notify
 from moderation.models import (
     Flag,
     FlagOutcome,
@@ -26,36 +26,6 @@ class ModerationError(Exception):
 
 def _after_commit(task, **kwargs) -> None:
     transaction.on_commit(lambda: task.enqueue(**kwargs))
-
-
-def notify(
-    *,
-    recipient: User,
-    kind: str,
-    message,
-    thread: Thread | None = None,
-    post: Post | None = None,
-    actor: User | None = None,
-    link: str = "",
-) -> Notification:
-    """A notice in the recipient's own language, mailed like other notifications.
-    `message` is a callable returning the text (called with their language on)."""
-    from forum import tasks
-
-    with translation.override(recipient.language):
-        text = str(message())[:500]
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        thread=thread,
-        post=post,
-        actor=actor,
-        message=text,
-        link=link,
-    )
-    User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
-    _after_commit(tasks.email_notifications, notification_ids=[notification.pk])
-    return notification
 
 
 def _moderators_for(category_id: int | None) -> list[User]:
