@@ -122,7 +122,8 @@ def _render_detail(request, meetup, *, form=None, status=200):
     waiting = [r for r in rsvps if r.waitlisted]
     taken = sum(r.seats for r in attending)
     questions = list(meetup.questions.all())
-    if form is None and can_rsvp(user, meetup):
+    answering = can_rsvp(user, meetup)
+    if form is None and answering:
         initial = {"answer": Answer.YES}
         if mine:
             initial = {
@@ -143,7 +144,7 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "managing": managing,
             "mine": mine,
             "form": form,
-            "can_rsvp": can_rsvp(user, meetup),
+            "can_rsvp": answering,
             "show_attendees": can_see_attendees(user, meetup),
             "attending": listed,
             "hidden_count": len(attending) - len(listed),
