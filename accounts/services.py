@@ -119,10 +119,9 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from forum.models import NotificationKind
-    from forum.notifications import notice
     from moderation import audit
     from moderation.models import AuditAction
+    from notifications.services import notice
 
     audit.record(
         actor=actor,
@@ -134,7 +133,6 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
         label = Role(role).label
         notice(
             recipient=user,
-            kind=NotificationKind.NOTICE,
             actor=actor,
             link=reverse("handbook:course"),
             message=lambda: (

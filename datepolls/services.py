@@ -14,12 +14,11 @@ from accounts.models import User
 from accounts.permissions import is_member
 from datepolls.models import OptionKind, Poll, PollOption, PollVote, Vote
 from datepolls.permissions import can_manage_poll
-from forum.models import NotificationKind
-from forum.notifications import notice
 from moeder import notify as meetup_notify
 from moeder import services as meetup_services
 from moeder.models import Meetup, MeetupStatus
 from moeder.permissions import visible_meetups
+from notifications.services import notice
 
 MAX_OPTIONS = 30
 
@@ -284,7 +283,6 @@ def _tell_those_who_said_no(*, meetup: Meetup, option: PollOption, actor: User) 
             link = (upcoming or meetup).get_absolute_url()
         notice(
             recipient=member,
-            kind=NotificationKind.NOTICE,
             actor=actor,
             link=link,
             message=lambda upcoming=upcoming: _said_no_message(meetup, upcoming),

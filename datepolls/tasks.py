@@ -5,10 +5,9 @@ from django.db.models import Exists, OuterRef
 from django.tasks import task
 from django.utils import translation
 
-from forum.models import NotificationKind
-from forum.notifications import notice
 from moeder import notify as meetup_notify
 from moeder.models import MeetupHost
+from notifications.services import notice
 
 
 @task()
@@ -53,7 +52,6 @@ def send_poll_invitations(poll_id: int, invite_round: int) -> int:
                 link = poll.get_absolute_url()
             notice(
                 recipient=member,
-                kind=NotificationKind.NOTICE,
                 actor=organiser,
                 link=link,
                 message=lambda: services.invitation_message(

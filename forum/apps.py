@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ForumConfig(AppConfig):
     name = "forum"
+
+    def ready(self):
+        from forum import notifications
+
+        notifications.register()

@@ -1,36 +1,35 @@
-"""Who hears about what, in the app and by email. Runs in background tasks."""
+"""Who hears about what in the forum. The fan-out runs in a background task;
+the notifications themselves (list, mail, preferences) are the notifications app's."""
 
-import logging
 import re
 
-from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import HANDLE_PATTERN, EmailFrequency, User
-from forum.models import (
-    CategoryFollow,
-    Notification,
-    NotificationKind,
-    Post,
-    TagFollow,
-    Thread,
-    ThreadFollow,
-)
+from accounts.models import HANDLE_PATTERN, User
+from forum.models import CategoryFollow, Post, TagFollow, Thread, ThreadFollow
 from forum.permissions import can_read_category
+from notifications import services as notifications
+from notifications.extensions import Kind, Subject, kinds, subjects
+from notifications.models import Notification
 
-logger = logging.getLogger(__name__)
-
-UNSUBSCRIBE_SALT = "netvaerk.unsubscribe"
 _QUOTED_POST = re.compile(r"\(/(?:[a-z]{2}/)?forum/p/(\d+)/\)")
 _MENTION = re.compile(rf"(?<![\w@/.])@({HANDLE_PATTERN})\b")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 MAX_MENTIONS = 10
+
+LINE = "forum/notifications/_line.txt"
+REPLY, NEW_THREAD, QUOTE, MENTION, ACCEPTED, REACTION = (
+    "reply", "new_thread", "quote", "mention", "accepted", "reaction",
+)  # fmt: skip
+KINDS = [
+    Kind(REPLY, _("New reply"), LINE),
+    Kind(NEW_THREAD, _("New thread"), LINE),
+    Kind(QUOTE, _("Quoted you"), LINE),
+    Kind(MENTION, _("Mentioned you"), LINE),
+    Kind(ACCEPTED, _("Your answer was accepted"), LINE),
+    Kind(REACTION, _("Thanks"), LINE),
+]
 
 
 def mentioned_handles(body: str) -> list[str]:
@@ -42,39 +41,16 @@ def mentioned_handles(body: str) -> list[str]:
     return handles[:MAX_MENTIONS]
 
 
-def unsubscribe_token(user: User) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
-
-
-def user_from_unsubscribe_token(token: str) -> User | None:
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=data.get("u"), is_active=True).first()
-
-
 def _readers(user_ids: set[int], thread: Thread) -> dict[int, User]:
     """The users among `user_ids` who may still read the thread."""
     users = User.objects.with_access().filter(pk__in=user_ids, is_active=True)
     return {u.pk: u for u in users if can_read_category(u, thread.category)}
 
 
-def _create(recipients: dict[int, str], *, thread, post, actor) -> list[Notification]:
-    notifications = Notification.objects.bulk_create(
-        Notification(recipient_id=uid, kind=kind, thread=thread, post=post, actor=actor)
-        for uid, kind in recipients.items()
-    )
-    User.objects.filter(pk__in=list(recipients)).update(
-        unread_notifications=F("unread_notifications") + 1
-    )
-    return notifications
-
-
 @transaction.atomic
 def notify_about_post(*, post_id: int) -> list[Notification]:
     """Fan out a new post: followers of the thread (or of its category and tags
-    for a new thread), and members whose posts it quotes."""
+    for a new thread), and members whose posts it quotes or who are mentioned."""
     post = Post.objects.select_related("thread__category", "author").filter(pk=post_id).first()
     if post is None:
         return []
@@ -84,25 +60,25 @@ def notify_about_post(*, post_id: int) -> list[Notification]:
         for uid in CategoryFollow.objects.filter(category=thread.category_id).values_list(
             "user_id", flat=True
         ):
-            recipients[uid] = NotificationKind.NEW_THREAD
+            recipients[uid] = NEW_THREAD
         for uid in TagFollow.objects.filter(tag__in=thread.tags.all()).values_list(
             "user_id", flat=True
         ):
-            recipients[uid] = NotificationKind.NEW_THREAD
+            recipients[uid] = NEW_THREAD
     else:
         for uid in ThreadFollow.objects.filter(thread=thread, is_muted=False).values_list(
             "user_id", flat=True
         ):
-            recipients[uid] = NotificationKind.REPLY
+            recipients[uid] = REPLY
     quoted_ids = [int(pk) for pk in _QUOTED_POST.findall(post.body)]
     for uid in Post.objects.filter(pk__in=quoted_ids, thread=thread).values_list(
         "author_id", flat=True
     ):
-        recipients[uid] = NotificationKind.QUOTE
+        recipients[uid] = QUOTE
     handles = mentioned_handles(post.body)
     if handles:
         for uid in User.objects.filter(handle__in=handles).values_list("pk", flat=True):
-            recipients[uid] = NotificationKind.MENTION
+            recipients[uid] = MENTION
     muted = set(
         ThreadFollow.objects.filter(thread=thread, is_muted=True).values_list("user_id", flat=True)
     )
@@ -111,170 +87,72 @@ def notify_about_post(*, post_id: int) -> list[Notification]:
     }
     readers = _readers(set(recipients), thread)
     recipients = {uid: kind for uid, kind in recipients.items() if uid in readers}
-    notifications = _create(recipients, thread=thread, post=post, actor=post.author)
-    _email_now(notifications, readers)
-    return notifications
+    created = notifications.create(recipients=recipients, subject=post, actor=post.author)
+    notifications.email_after_commit(created)
+    return created
 
 
 @transaction.atomic
 def notify_accepted(*, post: Post) -> list[Notification]:
     if post.author_id == post.thread.author_id:
         return []
-    return _create(
-        {post.author_id: NotificationKind.ACCEPTED},
-        thread=post.thread,
-        post=post,
-        actor=post.thread.author,
+    created = notifications.create(
+        recipients={post.author_id: ACCEPTED}, subject=post, actor=post.thread.author
     )
-
-
-def email_notifications(*, notification_ids: list[int]) -> None:
-    """Email the given notifications to members who want mail right away."""
-    notifications = list(
-        Notification.objects.filter(pk__in=notification_ids, emailed_at=None)
-        .select_related("thread__category", "actor", "post")
-        .defer("post__body", "post__body_html")
-    )
-    users = User.objects.in_bulk({n.recipient_id for n in notifications})
-    _email_now(notifications, users)
+    notifications.email_after_commit(created)
+    return created
 
 
 @transaction.atomic
 def notify_reaction(*, post: Post, actor: User) -> None:
     """Thanks are batched: one unread notification per post, with a count."""
-    batched = Notification.objects.filter(
-        recipient_id=post.author_id, post=post, kind=NotificationKind.REACTION, read_at=None
-    ).update(count=F("count") + 1, actor=actor, created_at=timezone.now())
-    if not batched:
-        _create(
-            {post.author_id: NotificationKind.REACTION}, thread=post.thread, post=post, actor=actor
-        )
+    if not notifications.add_to_unread(
+        recipient_id=post.author_id, kind=REACTION, subject=post, actor=actor
+    ):
+        notifications.create(recipients={post.author_id: REACTION}, subject=post, actor=actor)
 
 
-@transaction.atomic
-def mark_read(*, notification: Notification) -> None:
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
-        User.objects.filter(pk=notification.recipient_id, unread_notifications__gt=0).update(
-            unread_notifications=F("unread_notifications") - 1
-        )
+# --- What forum notifications point at -------------------------------------------------
 
 
-@transaction.atomic
-def mark_all_read(*, user: User) -> None:
-    Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
-    User.objects.filter(pk=user.pk).update(unread_notifications=0)
+def _show(notification, thread: Thread, url: str, user) -> None:
+    notification.title = thread.title
+    notification.subject_url = url
+    notification.readable = user is None or can_read_category(user, thread.category)
 
 
-@transaction.atomic
-def unsubscribe(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(notification_email=EmailFrequency.NEVER)
-
-
-# --- Email --------------------------------------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return settings.NETVAERK_BASE_URL.rstrip("/") + path
-
-
-def _message(user: User, notifications: list[Notification], *, digest: bool):
-    token_url = _absolute(reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(user)}))
-    with translation.override(user.language):
-        context = {
-            "user": user,
-            "notifications": notifications,
-            "digest": digest,
-            "base_url": settings.NETVAERK_BASE_URL.rstrip("/"),
-            "unsubscribe_url": token_url,
-            "settings_url": _absolute(reverse("accounts:profile_edit")),
-        }
-        subject = " ".join(render_to_string("forum/email/subject.txt", context).split())
-        body = render_to_string("forum/email/notification.txt", context)
-    return EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{token_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+def _resolve_posts(items, user) -> None:
+    posts = (
+        Post.objects.filter(pk__in={n.subject_id for n in items})
+        .select_related("thread__category")
+        .defer("body", "body_html")
+        .in_bulk()
     )
+    for notification in items:
+        post = posts.get(notification.subject_id)
+        if post is None:
+            notification.readable = False
+        else:
+            _show(notification, post.thread, post.get_absolute_url(), user)
 
 
-def _email_now(notifications: list[Notification], readers: dict[int, User]) -> None:
-    sent = []
-    for notification in notifications:
-        user = readers.get(notification.recipient_id)
-        if user is None or user.notification_email != EmailFrequency.IMMEDIATELY:
-            continue
-        try:
-            _message(user, [notification], digest=False).send()
-        except Exception:  # one bad address must not stop the others
-            logger.exception("notification mail to user %s failed", user.pk)
-            continue
-        sent.append(notification.pk)
-    Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
-
-
-def send_daily_digests() -> int:
-    """Email each daily-summary member their unread, unmailed notifications."""
-    pending = (
-        Notification.objects.unread()
-        .filter(
-            emailed_at=None,
-            recipient__notification_email=EmailFrequency.DAILY,
-            recipient__is_active=True,
-        )
-        .select_related("recipient", "thread", "actor", "post")
-        .defer("post__body", "post__body_html")
-        .order_by("recipient_id", "created_at")
+def _resolve_threads(items, user) -> None:
+    threads = (
+        Thread.objects.filter(pk__in={n.subject_id for n in items})
+        .select_related("category")
+        .in_bulk()
     )
-    by_user: dict[int, list[Notification]] = {}
-    users: dict[int, User] = {}
-    for notification in pending:
-        by_user.setdefault(notification.recipient_id, []).append(notification)
-        users[notification.recipient_id] = notification.recipient
-    sent = 0
-    for uid, items in by_user.items():
-        try:
-            _message(users[uid], items, digest=True).send()
-        except Exception:
-            logger.exception("digest mail to user %s failed", uid)
-            continue
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
-        sent += 1
-    return sent
+    for notification in items:
+        thread = threads.get(notification.subject_id)
+        if thread is None:
+            notification.readable = False
+        else:
+            _show(notification, thread, thread.get_absolute_url(), user)
 
 
-def notice(
-    *,
-    recipient: User,
-    kind: str,
-    message,
-    thread: Thread | None = None,
-    post: Post | None = None,
-    actor: User | None = None,
-    link: str = "",
-) -> Notification:
-    """A free-text notice (moderation, meetups, needs, polls, roles) in the
-    recipient's own language, mailed like other notifications. `message` is a
-    callable returning the text (called with their language on)."""
-    from forum import tasks
-
-    with translation.override(recipient.language):
-        text = str(message())[:500]
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        thread=thread,
-        post=post,
-        actor=actor,
-        message=text,
-        link=link,
-    )
-    User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
-    ids = [notification.pk]
-    transaction.on_commit(lambda: tasks.email_notifications.enqueue(notification_ids=ids))
-    return notification
+def register() -> None:
+    """Called from ForumConfig.ready()."""
+    for kind in KINDS:
+        kinds.register(kind)
+    subjects.register(Subject("forum.post", _resolve_posts))
+    subjects.register(Subject("forum.thread", _resolve_threads))

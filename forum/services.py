@@ -193,9 +193,7 @@ def accept_answer(*, thread: Thread, post: Post) -> None:
     if thread.accepted_post_id == post.pk:
         return
     Thread.objects.filter(pk=thread.pk).update(accepted_post=post)
-    created = notifications.notify_accepted(post=post)
-    if created:
-        _after_commit(tasks.email_notifications, notification_ids=[n.pk for n in created])
+    notifications.notify_accepted(post=post)
 
 
 @transaction.atomic

@@ -37,10 +37,6 @@ urlpatterns = [
     path("foelg/<int:pk>/", views.follow_thread, name="follow_thread"),
     path("c/<str:slug>/foelg/", views.follow_category, name="follow_category"),
     path("tag/<str:slug>/foelg/", views.follow_tag, name="follow_tag"),
-    path("varsler/", views.notification_list, name="notification_list"),
-    path("varsler/<int:pk>/", views.notification_open, name="notification_open"),
-    path("varsler/laest/", views.notification_mark_all_read, name="notification_mark_all_read"),
-    path("afmeld/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("p/<int:pk>/rediger/", views.post_edit, name="post_edit"),
     path("p/<int:pk>/historik/", views.post_history, name="post_history"),
     path(

@@ -32,7 +32,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from accounts.models import EmailFrequency, Sanction, SanctionKind, User
-from forum.notifications import unsubscribe_token
 from moeder.calendar import event_ics, plain_text
 from moeder.models import (
     Answer,
@@ -44,6 +43,7 @@ from moeder.models import (
     Rsvp,
 )
 from moeder.permissions import can_see_online_link
+from notifications.services import unsubscribe_url
 
 RSVP_SALT = "moeder.rsvp"
 
@@ -411,11 +411,8 @@ def meetup_message(
             context["answer_urls"] = answer_urls(member=member, meetup=meetup)
         headers = {"Auto-Submitted": "auto-generated"}
         if kind in _UNSUBSCRIBABLE:
-            unsubscribe_url = _absolute(
-                reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(member)})
-            )
-            context["unsubscribe_url"] = unsubscribe_url
-            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            context["unsubscribe_url"] = unsubscribe = unsubscribe_url(member)
+            headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         subject = " ".join(_subject(kind, meetup).split())
         body = render_to_string(f"moeder/email/{kind}.txt", context)

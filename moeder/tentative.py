@@ -127,8 +127,7 @@ def _organisers(meetup: Meetup) -> list[User]:
 
 
 def _tell_organisers(meetup: Meetup, *, confirmed: bool, count: int, minimum: int = 0) -> None:
-    from forum.models import NotificationKind
-    from forum.notifications import notice
+    from notifications.services import notice
 
     def message():
         values = {"title": meetup.title, "count": count, "minimum": minimum}
@@ -153,7 +152,6 @@ def _tell_organisers(meetup: Meetup, *, confirmed: bool, count: int, minimum: in
             link = meetup.get_absolute_url()
         notice(
             recipient=organiser,
-            kind=NotificationKind.NOTICE,
             link=link,
             message=message,
         )

@@ -1,5 +1,5 @@
 """Needs board writes, each in one transaction; notices go out via
-moderation.services.notify (in-site notice + mail after commit).
+notifications.services.notice (in-site notice + mail after commit).
 
 Changes to a need lock its row first and check its state again, so a form
 shown before the need was closed or planned gets a clear NeedError instead of
@@ -17,8 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, User
-from forum.models import NotificationKind, Thread
-from forum.notifications import notice
+from forum.models import Thread
 from forum.permissions import can_read_category
 from moeder.models import Answer, Meetup, MeetupStatus, Rsvp
 from needs.models import (
@@ -36,6 +35,7 @@ from needs.models import (
 )
 from needs.permissions import can_plan_thread_meetup, can_see_people, can_signal_thread
 from netvaerk.markup import MarkupError, render_markdown
+from notifications.services import notice
 
 # The follow-up question goes out this long after the meetup has ended.
 FOLLOW_UP_AFTER = timedelta(hours=1)
@@ -129,9 +129,8 @@ def _when(value: datetime) -> str:
 def _notify(*, recipient: User, message, link: str, thread: Thread | None = None) -> None:
     notice(
         recipient=recipient,
-        kind=NotificationKind.NOTICE,
         message=message,
-        thread=thread,
+        subject=thread,
         link=link,
     )
 

@@ -33,7 +33,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 
-class _Registry:
+class Registry:
     """Named items kept in (order, registration) order."""
 
     def __init__(self, name: str, doc: str = ""):
@@ -84,7 +84,7 @@ class RenderedPanel:
         return self.html
 
 
-class PanelSocket(_Registry):
+class PanelSocket(Registry):
     """Panels on one page (or one place on a page)."""
 
     def render(self, request, **objects) -> list[RenderedPanel]:
@@ -113,7 +113,7 @@ class Check:
     order: int = 100
 
 
-class Gate(_Registry):
+class Gate(Registry):
     """Checks a service consults before it acts; the first non-None answer wins."""
 
     def ask(self, **kwargs):
@@ -136,7 +136,7 @@ class MenuEntry:
     order: int = 100
 
 
-class Menu(_Registry):
+class Menu(Registry):
     """Links in the page header. ``visible(user)`` must not query."""
 
     def for_user(self, user) -> list[MenuEntry]:
@@ -153,7 +153,7 @@ class Listener:
     order: int = 100
 
 
-class Hook(_Registry):
+class Hook(Registry):
     """A named moment in a lower app's service. ``call(**kwargs)`` runs every
     listener in order, in the caller's transaction, and returns their results."""
 

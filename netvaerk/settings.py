@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "netvaerk",
     "accounts",
+    "notifications",
     "forum",
     "moderation",
     "moeder",

@@ -1,9 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from netvaerk import views
+from notifications import views as notification_views
 
 handler403 = "netvaerk.views.permission_denied"
 handler404 = "netvaerk.views.page_not_found"
@@ -21,6 +23,11 @@ urlpatterns += i18n_patterns(
     path("i18n/setlang/", set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("varsler/", include("notifications.urls")),
+    # Addresses from before notifications had their own app: mails already sent
+    # carry the unsubscribe link, bookmarks the list.
+    path("forum/afmeld/<str:token>/", notification_views.unsubscribe, name="unsubscribe_old"),
+    path("forum/varsler/", RedirectView.as_view(pattern_name="notifications:notification_list")),
     path("forum/", include("forum.urls")),
     path("moderering/", include("moderation.urls")),
     path("moeder/", include("moeder.urls")),

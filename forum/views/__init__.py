@@ -8,18 +8,14 @@ from forum.views.admin import (
     synonym_delete,
     synonym_list,
 )
-from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
-from forum.views.notifications import (
+from forum.views.following import (
     draft_delete,
     draft_list,
     follow_category,
     follow_tag,
     follow_thread,
-    notification_list,
-    notification_mark_all_read,
-    notification_open,
-    unsubscribe,
 )
+from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
 from forum.views.posts import (
     accept_answer,
     bookmark_list,
@@ -54,9 +50,6 @@ __all__ = [
     "follow_thread",
     "index",
     "latest",
-    "notification_list",
-    "notification_mark_all_read",
-    "notification_open",
     "post_edit",
     "post_history",
     "post_permalink",
@@ -74,5 +67,4 @@ __all__ = [
     "toggle_reaction",
     "unanswered",
     "unsolved",
-    "unsubscribe",
 ]

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from forum.models import (
     Category,
-    NotificationKind,
     Post,
     Thread,
 )
-from forum.notifications import notice as notify
 from moderation.models import (
     Flag,
     FlagOutcome,
 )
+from moderation.notifications import FLAG_OUTCOME, MODERATION
+from notifications.services import notice as notify
 
 
 class ModerationError(Exception):
@@ -79,10 +79,9 @@ def _tell_author(author: User, *, thread, post, actor, message) -> None:
         return
     notify(
         recipient=author,
-        kind=NotificationKind.MODERATION,
+        kind=MODERATION,
         message=message,
-        thread=thread,
-        post=post,
+        subject=post or thread,
         actor=actor,
     )
 
@@ -98,9 +97,8 @@ def _resolve_flags(*, post: Post, actor: User, outcome: str) -> int:
     for flag in flags:
         notify(
             recipient=flag.flagger,
-            kind=NotificationKind.FLAG_OUTCOME,
-            thread=post.thread,
-            post=post,
+            kind=FLAG_OUTCOME,
+            subject=post,
             actor=None,
             message=lambda: (
                 _("Thank you for your flag on a post in “%(title)s”: %(outcome)s.")

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import SanctionKind, User
 from forum.models import (
-    NotificationKind,
     Post,
     State,
 )
@@ -18,6 +17,7 @@ from moderation.models import (
     Flag,
     FlagOutcome,
 )
+from moderation.notifications import REVIEW
 from moderation.services.common import (
     ModerationError,
     _locked_post,
@@ -67,9 +67,8 @@ def flag_post(*, post: Post, flagger: User, reason: str, text: str = "") -> Flag
                 continue
             notify(
                 recipient=moderator,
-                kind=NotificationKind.REVIEW,
-                thread=locked.thread,
-                post=locked,
+                kind=REVIEW,
+                subject=locked,
                 link=reverse("moderation:flag_queue"),
                 message=lambda: (
                     _("A post in “%(title)s” was flagged.") % {"title": locked.thread.title}

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Sanction, SanctionKind, User
 from forum.models import (
     Category,
-    NotificationKind,
     Post,
 )
 from moderation import audit
@@ -16,6 +15,7 @@ from moderation.models import (
     AuditAction,
     ModeratorNote,
 )
+from moderation.notifications import MODERATION
 from moderation.services.common import (
     ModerationError,
     notify,
@@ -26,10 +26,9 @@ from moderation.services.common import (
 def warn_member(*, member: User, actor: User, message: str, post: Post | None = None) -> None:
     notify(
         recipient=member,
-        kind=NotificationKind.MODERATION,
+        kind=MODERATION,
         actor=actor,
-        thread=post.thread if post else None,
-        post=post,
+        subject=post,
         link="" if post else reverse("accounts:member_detail", kwargs={"pk": member.pk}),
         message=lambda: _("A moderator sends you a warning: %(message)s") % {"message": message},
     )
@@ -59,7 +58,7 @@ def sanction_member(*, member: User, actor: User, kind: str, reason: str, ends_a
 
     notify(
         recipient=member,
-        kind=NotificationKind.MODERATION,
+        kind=MODERATION,
         actor=actor,
         message=message,
         link=reverse("moderation:my_status"),

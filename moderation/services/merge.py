@@ -11,7 +11,6 @@ from forum import services as forum_services
 from forum.models import (
     Category,
     Draft,
-    Notification,
     Post,
     State,
     Thread,
@@ -29,6 +28,7 @@ from moderation.services.common import (
     _count_posts,
     _locked_thread,
 )
+from notifications import services as notifications
 
 
 def _renumber(post_ids_in_order: list[int]) -> dict[int, int]:
@@ -142,7 +142,7 @@ def merge_threads(*, source: Thread, target: Thread, actor: User, reason: str) -
             draft.delete()
         else:
             Draft.objects.filter(pk=draft.pk).update(thread=target)
-    Notification.objects.filter(thread=source).update(thread=target)
+    notifications.retarget(old=source, new=target)  # those about posts follow the posts
     QueuedPost.objects.filter(thread=source).update(thread=target)
     source_posts = _count_posts(source)
     Thread.objects.filter(pk=source.pk).update(
@@ -220,7 +220,6 @@ def split_posts(
         Thread.objects.filter(pk=source.pk).update(accepted_post=None)
     for thread_id in (source.pk, new.pk):
         _refresh_thread_counters(thread_id)
-    Notification.objects.filter(post_id__in=moved_ids).update(thread=new)
     for user_id in set(Post.objects.filter(pk__in=moved_ids).values_list("author_id", flat=True)):
         ThreadFollow.objects.get_or_create(user_id=user_id, thread=new)
     count = len(moved_ids)

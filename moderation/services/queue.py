@@ -11,7 +11,6 @@ from forum import services as forum_services
 from forum.models import (
     Category,
     Draft,
-    NotificationKind,
     Post,
     State,
     Thread,
@@ -23,6 +22,7 @@ from moderation.models import (
     QueueReason,
     QueueState,
 )
+from moderation.notifications import MODERATION, REVIEW
 from moderation.services.common import (
     ModerationError,
     _moderators_for,
@@ -89,8 +89,8 @@ def queue_post(
     for moderator in _moderators_for(category_id):
         notify(
             recipient=moderator,
-            kind=NotificationKind.REVIEW,
-            thread=thread,
+            kind=REVIEW,
+            subject=thread,
             link=reverse("moderation:approval_queue"),
             message=lambda: _("A post by %(name)s awaits approval.") % {"name": author},
         )
@@ -182,9 +182,9 @@ def reject(*, queued: QueuedPost, actor: User, reason: str) -> None:
     )
     notify(
         recipient=locked.author,
-        kind=NotificationKind.MODERATION,
+        kind=MODERATION,
         actor=actor,
-        thread=locked.thread,
+        subject=locked.thread,
         link=reverse("forum:draft_list"),
         message=lambda: (
             _("Your post was not published. Reason: %(reason)s. Your text is under My drafts.")

@@ -9,9 +9,9 @@ from django.utils.translation import gettext
 from accounts.models import Region
 from datepolls import services, tasks
 from datepolls.models import OptionKind, Poll, PollOption, PollVote, Vote
-from forum.models import Notification
 from moeder import notify as meetup_notify
 from moeder.models import Meetup, MeetupHost, MeetupStatus
+from notifications.models import Notification
 from tests.datepolls.factories import (
     DateOptionFactory,
     DraftMeetupFactory,

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Sanction, SanctionKind, User
-from forum.models import Notification
 from moderation import services as moderation
 from moderation.models import AuditEntry, ModeratorNote
+from notifications.models import Notification
 from tests.factories import PASSWORD, ThreadFactory, UserFactory
 from tests.moderation.conftest import ROLES7, make_actor
 
@@ -187,10 +187,10 @@ def test_audit_log_queries_do_not_grow(moderator, moderator_client, django_asser
 
 def test_a_notice_without_a_thread_opens_its_link(network_leader, member, member_client):
     account_services.grant_role(user=member, role="moderator", granted_by=network_leader)
-    notice = Notification.objects.get(recipient=member, thread=None)
+    notice = Notification.objects.get(recipient=member, subject_type=None)
     response = member_client.get(notice.get_absolute_url())
     assert response.status_code == 302 and response["Location"] == reverse("handbook:course")
-    assert member_client.get(reverse("forum:notification_list")).status_code == 200
+    assert member_client.get(reverse("notifications:notification_list")).status_code == 200
 
 
 def test_moderators_cannot_warn_moderators_or_leaders(moderator_client, network_leader):

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import search, services
-from forum.models import Draft, Notification, Post, State, Thread, ThreadFollow, ThreadRead
+from forum.models import Draft, Post, State, Thread, ThreadFollow, ThreadRead
 from moderation import services as moderation
+from notifications.models import Notification
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,8 @@ def test_merge_interleaves_posts_by_time_and_keeps_everything(moderator):
     services.mark_read(user=reader, thread=target, number=3)  # read all of the target
     follower = UserFactory()
     services.follow_thread(user=follower, thread=source, level="follow")
-    note = Notification.objects.create(recipient=follower, kind="reply", thread=source, post=b)
+    note = Notification.objects.create(recipient=follower, kind="reply", subject=b)
+    thread_note = Notification.objects.create(recipient=follower, kind="review", subject=source)
     Draft.objects.create(user=follower, thread=source, body="halvskrevet svar")
 
     merged = moderation.merge_threads(
@@ -76,7 +78,9 @@ def test_merge_interleaves_posts_by_time_and_keeps_everything(moderator):
     assert ThreadRead.objects.get(user=reader, thread=merged).last_read_number == 2
     assert ThreadFollow.objects.filter(user=follower, thread=merged).exists()
     note.refresh_from_db()
-    assert note.thread_id == merged.pk
+    assert note.subject.thread_id == merged.pk  # about a post: follows the post
+    thread_note.refresh_from_db()
+    assert thread_note.subject == merged
     assert Draft.objects.get(user=follower).thread_id == merged.pk
     source.refresh_from_db()
     assert source.state == State.MERGED and source.merged_into_id == merged.pk

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from forum import search, services
-from forum.models import Access, Category, Notification, State, Thread
+from forum.models import Access, Category, State, Thread
 from moderation import services as moderation
 from moderation.models import AuditAction, AuditEntry
+from notifications.models import Notification
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 from tests.moderation.conftest import ROLES7, make_actor
 

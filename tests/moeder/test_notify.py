@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from icalendar import Calendar
 
 from accounts.models import EmailFrequency, Region, Sanction, SanctionKind
-from forum.notifications import unsubscribe_token
 from moeder import calendar, notify, services, tasks
 from moeder.models import Invitation, Meetup, MeetupStatus, ReminderSent
+from notifications.services import unsubscribe_token
 from tests.factories import ThreadFactory, UserFactory
 from tests.moeder.factories import MeetupFactory, RsvpFactory
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from icalendar import Calendar
 
 from accounts.models import EmailFrequency
-from forum.models import Notification
 from moeder import services, tentative
 from moeder.models import Answer, Meetup, MeetupStatus
+from notifications.models import Notification
 from tests.factories import UserFactory
 from tests.moeder.factories import MeetupFactory, RsvpFactory
 

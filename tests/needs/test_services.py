@@ -3,7 +3,6 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from forum.models import Notification
 from moeder.models import MeetupStatus
 from needs import services
 from needs.models import (
@@ -16,6 +15,7 @@ from needs.models import (
     ThreadMeetup,
     ThreadSignal,
 )
+from notifications.models import Notification
 from tests.factories import ThreadFactory, UserFactory
 from tests.moeder.factories import MeetupFactory
 from tests.needs.factories import NeedFactory, SupportFactory, ThreadSignalFactory

@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forum.models import Notification
 from moeder.models import Answer
 from needs import services, tasks
 from needs.models import FollowUpAsked, NeedStatus
+from notifications.models import Notification
 from tests.moeder.factories import MeetupFactory, RsvpFactory
 from tests.needs.factories import NeedFactory, SupportFactory
 

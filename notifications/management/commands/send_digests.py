@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from forum import tasks
+from notifications import tasks
 
 
 class Command(BaseCommand):

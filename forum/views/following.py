@@ -1,29 +1,20 @@
-"""Following, notifications, unsubscribing and drafts."""
+"""Following threads, categories and tags; drafts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
-from forum import notifications, services
-from forum.models import (
-    Draft,
-    Notification,
-    Tag,
-)
-from forum.permissions import (
-    can_read_category,
-    visible_categories,
-)
+from forum import services
+from forum.models import Draft, Tag
+from forum.permissions import visible_categories
 from forum.views.common import _thread_or_404
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
-# --- Following and notifications ------------------------------------------------
+# --- Following ------------------------------------------------
 
 
 @login_required
@@ -72,49 +63,6 @@ def follow_tag(request, slug):
     else:
         messages.success(request, _("You no longer follow this tag."))
     return redirect(tag)
-
-
-@login_required
-def notification_list(request):
-    items = Notification.objects.filter(recipient=request.user).for_listing()
-    return render(request, "forum/notification_list.html", {"page_obj": page_of(request, items)})
-
-
-@login_required
-def notification_open(request, pk):
-    notification = get_object_or_404(
-        Notification.objects.select_related("thread__category", "post"),
-        pk=pk,
-        recipient=request.user,
-    )
-    notifications.mark_read(notification=notification)
-    if notification.thread is not None and not can_read_category(
-        request.user, notification.thread.category
-    ):
-        raise Http404
-    return redirect(notification.target_url)
-
-
-@login_required
-@require_POST
-def notification_mark_all_read(request):
-    notifications.mark_all_read(user=request.user)
-    messages.success(request, _("All notifications are marked as read."))
-    return redirect("forum:notification_list")
-
-
-# Email clients send the one-click unsubscribe as a POST without our CSRF
-# token (RFC 8058); the signed token in the URL is what authorises it.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    user = notifications.user_from_unsubscribe_token(token)
-    if user is None:
-        return render(request, "forum/unsubscribe.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        notifications.unsubscribe(user=user)
-        return render(request, "forum/unsubscribe.html", {"done": True})
-    return render(request, "forum/unsubscribe.html", {"email": user.email})
 
 
 # --- Drafts ---------------------------------------------------------------------

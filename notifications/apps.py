@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from notifications.extensions import Kind, kinds
+        from notifications.models import NOTICE
+
+        # A free-text notice: the message says it all (meetups, needs, polls, roles).
+        kinds.register(Kind(NOTICE, _("Notice")))

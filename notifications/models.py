@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+NOTICE = "notice"  # a free-text notice; the other kinds belong to the apps that send them
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("actor").order_by("-created_at", "-pk")
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def about(self, subject):
+        """Notifications pointing at `subject` (a post, a thread, a meetup …)."""
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)  # a name registered in notifications.extensions.kinds
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # What it is about (a post, a thread …); the owning app resolves it for display.
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # What a notice says (e.g. the reason a post was hidden), in the recipient's language.
+    message = models.CharField(max_length=500, blank=True)
+    link = models.CharField(max_length=300, blank=True)  # where a notice without a subject leads
+    count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.kind}"
+
+    def get_absolute_url(self):
+        return reverse("notifications:notification_open", kwargs={"pk": self.pk})
+
+    @property
+    def target_url(self) -> str:
+        """Where opening it leads (after `notifications.services.resolve`)."""
+        return self.link or getattr(self, "subject_url", "")

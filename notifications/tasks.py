@@ -1,0 +1,15 @@
+"""Background tasks of the notifications (run by `manage.py db_worker`)."""
+
+from django.tasks import task
+
+from notifications import services
+
+
+@task()
+def send_daily_digests() -> int:
+    return services.send_daily_digests()
+
+
+@task()
+def email_notifications(notification_ids: list[int]) -> int:
+    return services.email_notifications(notification_ids=notification_ids)
