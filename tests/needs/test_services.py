@@ -280,14 +280,8 @@ def test_thread_signal_context_for_a_visitor(django_assert_max_num_queries):
 
 
 def test_publishing_through_moeder_tells_the_backers(organiser, run_on_commit):
-    import inspect
-
     from moeder import services as moeder_services
 
-    if "meetup_published" not in inspect.getsource(moeder_services.publish).replace(
-        "notify.meetup_published", ""
-    ):
-        pytest.skip("moeder.services.publish does not call needs.services.meetup_published yet")
     need = NeedFactory()
     meetup = services.plan_need(need=need, organiser=organiser)
     run_on_commit(moeder_services.publish, meetup=meetup, actor=organiser)
