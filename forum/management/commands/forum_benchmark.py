@@ -247,7 +247,7 @@ class Command(BaseCommand):
             SECURE_SSL_REDIRECT=False,
             DEBUG=False,
             STORAGES=plain_static,
-            ROOT_URLCONF="forum.benchmark_urls",
+            ROOT_URLCONF="netvaerk.benchmark_urls",
         ):
             for label, url in pages:
                 for _ in range(3):  # warm up

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             SECURE_SSL_REDIRECT=False,
             DEBUG=False,
             STORAGES=plain_static,
-            ROOT_URLCONF="forum.benchmark_urls",
+            ROOT_URLCONF="netvaerk.benchmark_urls",
             NETVAERK_RATE_LIMITS={"search": (10**9, 60)},
         ):
             for label, url, params in pages:
