@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.tasks.base import TaskResultStatus
+from django.tasks.signals import task_finished
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -45,6 +47,24 @@ def pytest_configure(config):
         },
         NETVAERK_NEW_MEMBER_RATE_LIMITS={},
     ).enable()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_must_not_fail(request):
+    """The immediate backend records a task's exception and goes on: fail the
+    test instead, so that a task that breaks cannot leave the suite green. A test
+    about a task failing on purpose says so with @pytest.mark.task_may_fail."""
+    failures = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.extend(error.traceback for error in task_result.errors)
+
+    task_finished.connect(record)
+    yield
+    task_finished.disconnect(record)
+    if failures and request.node.get_closest_marker("task_may_fail") is None:
+        pytest.fail("a task failed:\n" + "\n".join(failures))
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import transaction
 from django.tasks import default_task_backend
-from django.tasks.base import TaskResultStatus
-from django.tasks.signals import task_finished
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar
@@ -20,20 +18,6 @@ from tests.factories import UserFactory
 from tests.moeder.factories import MeetupFactory, RsvpFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def tasks_must_not_fail():
-    failures = []
-
-    def record(sender, task_result, **kwargs):
-        if task_result.status == TaskResultStatus.FAILED:
-            failures.extend(error.traceback for error in task_result.errors)
-
-    task_finished.connect(record)
-    yield
-    task_finished.disconnect(record)
-    assert not failures, "\n".join(failures)
 
 
 @pytest.fixture
