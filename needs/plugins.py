@@ -1,7 +1,9 @@
 """What the needs board plugs into lower apps' sockets: "A meetup about this?"
-on thread pages (forum/extensions.py). Registered by NeedsConfig.ready()."""
+on thread pages (forum/extensions.py) and the meetup moments it reacts to
+(moeder/extensions.py). Registered by NeedsConfig.ready()."""
 
 from forum import extensions as forum
+from moeder import extensions as moeder
 from needs import services
 from netvaerk.extensions import Panel
 
@@ -17,3 +19,6 @@ def register() -> None:
     forum.thread_panels.register(
         Panel("needs.thread_signal", "needs/_thread_signal.html", thread_signal, order=100)
     )
+    moeder.meetup_published.connect("needs.meetup_published", services.meetup_published)
+    moeder.meetup_cancelled.connect("needs.meetup_cancelled", services.meetup_cancelled)
+    moeder.meetup_moved.connect("needs.meetup_moved", services.meetup_moved)
