@@ -92,7 +92,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         post.is_bookmarked = post.pk in bookmarked
         post.thankers = [reaction.user for reaction in post.reaction_list]
         post.thanked_by_me = any(r.user_id == user.pk for r in post.reaction_list)
-        # Other apps' links (moderation's Flag, Hide, Delete, ...): no queries.
+        # Links other apps add to each post (forum.extensions.post_actions).
         post.actions = [a for found in post_actions.call(user=user, post=post) for a in found]
     return render(
         request,
