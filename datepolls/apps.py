@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DatepollsConfig(AppConfig):
     name = "datepolls"
     verbose_name = _("Date and venue polls")
+
+    def ready(self):
+        from datepolls import plugins
+
+        plugins.register()

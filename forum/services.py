@@ -5,9 +5,11 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts.models import User
 from forum import notifications, search, tasks
+from forum.extensions import Outcome, post_edited_by_moderator, publishing_gate
 from forum.models import (
     Bookmark,
     Category,
@@ -137,6 +139,74 @@ def start_thread(
     Draft.objects.filter(user=author, thread__isnull=True).delete()
     _after_commit(tasks.deliver_post_notifications, post_id=first.pk)
     return thread
+
+
+@transaction.atomic
+def submit_thread(
+    *,
+    category: Category,
+    author: User,
+    title: str,
+    kind: str,
+    body: str,
+    body_html: str | None = None,
+    tags: list[str] | None = None,
+    submission_key: str = "",
+) -> Outcome:
+    """A member starts a thread: published now, or held when the publishing
+    gate says so (e.g. a new member's first posts wait for a moderator).
+    `body_html`: the body already rendered (by the form), else rendered here."""
+    held = publishing_gate.ask(
+        author=author,
+        body=body,
+        body_html=render_markdown(body) if body_html is None else body_html,
+        submission_key=submission_key,
+        thread=None,
+        category=category,
+        kind=kind,
+        title=title,
+        tags=tags or [],
+    )
+    if held is not None:
+        return held
+    thread = start_thread(
+        category=category,
+        author=author,
+        title=title,
+        kind=kind,
+        body=body,
+        tags=tags,
+        submission_key=submission_key,
+    )
+    return Outcome(published=thread, held=False, message=gettext("Your thread was published."))
+
+
+@transaction.atomic
+def submit_reply(
+    *,
+    thread: Thread,
+    author: User,
+    body: str,
+    body_html: str | None = None,
+    submission_key: str = "",
+) -> Outcome:
+    """A member replies: published now (the outcome holds the Post), or held
+    when the publishing gate says so."""
+    held = publishing_gate.ask(
+        author=author,
+        body=body,
+        body_html=render_markdown(body) if body_html is None else body_html,
+        submission_key=submission_key,
+        thread=thread,
+        category=None,
+        kind=None,
+        title=None,
+        tags=None,
+    )
+    if held is not None:
+        return held
+    post = post_reply(thread=thread, author=author, body=body, submission_key=submission_key)
+    return Outcome(published=post, held=False, message=gettext("Your reply was posted."))
 
 
 @transaction.atomic
@@ -291,6 +361,18 @@ def edit_post(
         created_at=now,
     )
     return post
+
+
+@transaction.atomic
+def edit_post_as_moderator(
+    *, post: Post, moderator: User, body: str, title: str | None, reason: str
+) -> Post:
+    """A moderator edits someone else's post: the reason goes into its history,
+    and the apps listening (moderation: audit log, flags settled as "edited")
+    hear of it, even when the text did not change."""
+    edited = edit_post(post=post, editor=moderator, body=body, title=title, reason=reason)
+    post_edited_by_moderator.call(post=edited, moderator=moderator, reason=reason)
+    return edited
 
 
 def restore_revision(*, revision: PostRevision, editor: User) -> Post:

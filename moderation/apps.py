@@ -7,6 +7,7 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from moderation import notifications
+        from moderation import notifications, plugins
 
         notifications.register()
+        plugins.register()

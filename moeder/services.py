@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from forum import services as forum_services
 from forum.models import Category
-from moeder import notify, tentative
+from moeder import extensions, notify, tentative
 from moeder.models import (
     Answer,
     Meetup,
@@ -21,7 +21,6 @@ from moeder.models import (
     QuestionAnswer,
     Rsvp,
 )
-from needs import services as needs_services
 from netvaerk.markup import render_markdown
 
 MEETUP_CATEGORY = "moeder"
@@ -84,7 +83,7 @@ def update_meetup(*, meetup: Meetup, editor: User, hosts: list[User] | None = No
         if locked.is_tentative:  # a queued decision for an older version does nothing
             tentative.schedule_decision(meetup=locked)
         if "ends_at" in changes:
-            needs_services.meetup_moved(meetup=locked)
+            extensions.meetup_moved.call(meetup=locked)
     return locked
 
 
@@ -136,8 +135,7 @@ def publish(*, meetup: Meetup, actor: User) -> Meetup:
     locked.save()
     notify.meetup_published(meetup=locked)
     tentative.schedule_decision(meetup=locked)
-    # The needs board hears that a need it planned got its meetup.
-    needs_services.meetup_published(meetup=locked)
+    extensions.meetup_published.call(meetup=locked)  # e.g. the needs board tells backers
     return locked
 
 
@@ -154,7 +152,7 @@ def cancel(*, meetup: Meetup, actor: User, reason: str) -> Meetup:
     locked.save()
     if was_published:
         notify.meetup_cancelled(meetup=locked)
-    needs_services.meetup_cancelled(meetup=locked)
+    extensions.meetup_cancelled.call(meetup=locked)
     return locked
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NeedsConfig(AppConfig):
     name = "needs"
     verbose_name = _("Needs and wishes")
+
+    def ready(self):
+        from needs import plugins
+
+        plugins.register()

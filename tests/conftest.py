@@ -139,3 +139,13 @@ def client_for():
         return Client() if user is None else _client_for(user)
 
     return make
+
+
+@pytest.fixture
+def throwaway_template(settings, tmp_path):
+    """A template only this test knows, for panels plugged in by a test:
+    ``throwaway.html`` shows ``<p class="throwaway">{{ text }}</p>``."""
+    (tmp_path / "throwaway.html").write_text('<p class="throwaway">{{ text }}</p>\n')
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
+    return "throwaway.html"

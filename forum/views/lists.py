@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_member
-from duties.services import on_duty_now
+from forum.extensions import index_aside
 from forum.forms import (
     ThreadFilterForm,
 )
@@ -32,8 +32,7 @@ def index(request):
             "categories": categories,
             "can_start": is_member(request.user),
             "can_manage": can_manage_categories(request.user),
-            # Who helps today (members only: the box links to the rota).
-            "on_duty": on_duty_now(user=request.user) if is_member(request.user) else None,
+            "aside": index_aside.render(request),
         },
     )
 

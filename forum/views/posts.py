@@ -27,7 +27,6 @@ from forum.permissions import (
     visible_posts,
 )
 from forum.views.common import _post_or_404
-from moderation import services as moderation
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
@@ -97,10 +96,10 @@ def post_edit(request, pk):
             "Required when you edit someone else's post: shown in its history and the audit log."
         )
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
-        edit = moderation.edit_as_moderator if as_moderator else services.edit_post
+        edit = services.edit_post_as_moderator if as_moderator else services.edit_post
         edit(
             post=post,
-            **({"actor": request.user} if as_moderator else {"editor": request.user}),
+            **({"moderator": request.user} if as_moderator else {"editor": request.user}),
             body=form.cleaned_data["body"],
             title=form.cleaned_data.get("title"),
             reason=form.cleaned_data["reason"],

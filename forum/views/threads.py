@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import is_member, require
 from forum import notifications, services
+from forum.extensions import post_actions, thread_panels, thread_tools
 from forum.forms import (
     ReplyForm,
     ThreadForm,
@@ -28,7 +28,6 @@ from forum.permissions import (
     can_accept_answer,
     can_bookmark,
     can_edit_post,
-    can_moderate,
     can_react,
     can_reply,
     can_see_post_body,
@@ -47,10 +46,6 @@ from forum.views.common import (
     _thread_or_404,
     login_required_keeping_text,
 )
-from moderation import services as moderation
-from moderation.models import QueuedPost
-from moderation.permissions import can_flag, can_restore
-from needs.services import thread_signal_context
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 
@@ -84,12 +79,9 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
                 "post_id", flat=True
             )
         )
-    moderating = can_moderate(user, thread.category_id)
     for post in page.object_list:
         post.thread = thread  # the predicates read it; no query per post
         post.body_visible = can_see_post_body(user, post)
-        post.can_flag = can_flag(user, post)
-        post.moderating = moderating and post.number > 1
         post.can_accept = accepting and post.number > 1
         post.can_edit = can_edit_post(user, post)
         post.can_view_history = post.edited_at is not None and can_view_history(user, post)
@@ -100,6 +92,8 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         post.is_bookmarked = post.pk in bookmarked
         post.thankers = [reaction.user for reaction in post.reaction_list]
         post.thanked_by_me = any(r.user_id == user.pk for r in post.reaction_list)
+        # Links other apps add to each post (forum.extensions.post_actions).
+        post.actions = [a for found in post_actions.call(user=user, post=post) for a in found]
     return render(
         request,
         "forum/thread_detail.html",
@@ -114,14 +108,8 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
             "can_accept": accepting,
             "show_accepted": thread.accepted_post_id is not None
             and thread.accepted_post.state == State.PUBLISHED,
-            "moderating": moderating,
-            "meetup_signal": thread_signal_context(user, thread),
-            "can_restore": can_restore(user),
-            "queued": (
-                list(QueuedPost.objects.pending().filter(author=user, thread=thread))
-                if is_member(user)
-                else []
-            ),
+            "tools": thread_tools.render(request, thread=thread),
+            "panels": thread_panels.render(request, thread=thread),
         },
         status=status,
     )
@@ -158,12 +146,6 @@ def post_permalink(request, pk):
     if post.page_number > 1:
         url += f"?page={post.page_number}"
     return redirect(f"{url}#post-{post.pk}")
-
-
-AWAITING_APPROVAL = gettext_noop(
-    "Thank you! Your post awaits approval by a moderator (new members' first posts do). "
-    "You will be told when it is published."
-)
 
 
 def refuse_mentions_over(request, body: str):
@@ -219,26 +201,21 @@ def thread_create(request):
         data = form.cleaned_data
         if refused := refuse_mentions_over(request, data["body"]):
             return refused
-        why = moderation.approval_reason(author=request.user, body_html=form.preview_html)
-        if why:
-            moderation.queue_post(
-                author=request.user, why=why, body=data["body"], body_html=form.preview_html,
-                category=data["category"], kind=data["kind"], title=data["title"],
-                tags_text=", ".join(data["tags_text"]), submission_key=data["submission_key"],
-            )  # fmt: skip
-            messages.info(request, _(AWAITING_APPROVAL))
-            return redirect(data["category"])
-        thread = services.start_thread(
+        outcome = services.submit_thread(
             category=data["category"],
             author=request.user,
             title=data["title"],
             kind=data["kind"],
             body=data["body"],
+            body_html=form.preview_html,
             tags=data["tags_text"],
             submission_key=data["submission_key"],
         )
-        messages.success(request, _("Your thread was published."))
-        return redirect(thread)
+        if outcome.held:
+            messages.info(request, outcome.message)
+            return redirect(data["category"])
+        messages.success(request, outcome.message)
+        return redirect(outcome.published)
     template = "forum/thread_form.html"
     if request.htmx and "preview" in request.POST:
         template += "#preview"
@@ -309,23 +286,18 @@ def reply_create(request, pk):
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         if refused := refuse_mentions_over(request, form.cleaned_data["body"]):
             return refused
-        why = moderation.approval_reason(author=request.user, body_html=form.preview_html)
-        if why:
-            moderation.queue_post(
-                author=request.user, why=why, body=form.cleaned_data["body"],
-                body_html=form.preview_html, thread=thread,
-                submission_key=form.cleaned_data["submission_key"],
-            )  # fmt: skip
-            messages.info(request, _(AWAITING_APPROVAL))
-            return redirect(thread)
-        post = services.post_reply(
+        outcome = services.submit_reply(
             thread=thread,
             author=request.user,
             body=form.cleaned_data["body"],
+            body_html=form.preview_html,
             submission_key=form.cleaned_data["submission_key"],
         )
-        messages.success(request, _("Your reply was posted."))
-        return redirect(post.get_absolute_url())
+        if outcome.held:
+            messages.info(request, outcome.message)
+            return redirect(thread)
+        messages.success(request, outcome.message)
+        return redirect(outcome.published.get_absolute_url())
     template = "forum/reply_form.html"
     if request.htmx and "preview" in request.POST:
         template += "#preview"

@@ -26,8 +26,8 @@ from moderation.services.merge import (
 )
 from moderation.services.posts import (
     delete_post,
-    edit_as_moderator,
     hide_post,
+    record_moderator_edit,
     restore_post,
     unhide_post,
 )
@@ -35,6 +35,7 @@ from moderation.services.queue import (
     approval_reason,
     approve,
     count_links,
+    hold_for_approval,
     queue_post,
     reject,
     render_body,
@@ -59,10 +60,10 @@ __all__ = [
     "count_links",
     "delete_post",
     "delete_thread",
-    "edit_as_moderator",
     "flag_post",
     "hide_post",
     "hide_thread",
+    "hold_for_approval",
     "is_established",
     "lift_sanction",
     "lock_thread",
@@ -70,6 +71,7 @@ __all__ = [
     "move_thread",
     "notify",
     "queue_post",
+    "record_moderator_edit",
     "reject",
     "remove_category_moderator",
     "render_body",

@@ -1,11 +1,10 @@
-"""Post actions: hide, delete, restore, edit as a moderator."""
+"""Post actions: hide, delete, restore; what a moderator's edit records."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from forum import search
-from forum import services as forum_services
 from forum.models import (
     Post,
     State,
@@ -94,13 +93,9 @@ def restore_post(*, post: Post, actor: User, reason: str = "") -> None:
     audit.record(actor=actor, action=AuditAction.RESTORE_POST, target=locked, reason=reason)
 
 
-@transaction.atomic
-def edit_as_moderator(*, post: Post, actor: User, body: str, title: str | None, reason: str):
-    """A moderator edits someone's post: the reason goes into its history and
-    the audit log, and the flags on it are settled as "edited"."""
-    edited = forum_services.edit_post(
-        post=post, editor=actor, body=body, title=title, reason=reason
-    )
-    audit.record(actor=actor, action=AuditAction.EDIT, target=edited, reason=reason)
-    _resolve_flags(post=edited, actor=actor, outcome=FlagOutcome.EDITED)
-    return edited
+def record_moderator_edit(*, post: Post, moderator: User, reason: str) -> None:
+    """Listener of forum.extensions.post_edited_by_moderator (in the edit's
+    transaction): the edit and its reason go into the audit log, and the flags
+    on the post are settled as "edited"."""
+    audit.record(actor=moderator, action=AuditAction.EDIT, target=post, reason=reason)
+    _resolve_flags(post=post, actor=moderator, outcome=FlagOutcome.EDITED)

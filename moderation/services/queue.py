@@ -5,9 +5,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from forum import services as forum_services
+from forum.extensions import Outcome
 from forum.models import (
     Category,
     Draft,
@@ -31,6 +33,11 @@ from moderation.services.common import (
 )
 from moderation.services.flags import is_established
 from netvaerk.markup import render_markdown
+
+AWAITING_APPROVAL = gettext_noop(
+    "Thank you! Your post awaits approval by a moderator (new members' first posts do). "
+    "You will be told when it is published."
+)
 
 
 def count_links(html: str) -> int:
@@ -95,6 +102,40 @@ def queue_post(
             message=lambda: _("A post by %(name)s awaits approval.") % {"name": author},
         )
     return queued
+
+
+def hold_for_approval(
+    *,
+    author: User,
+    body: str,
+    body_html: str,
+    submission_key: str,
+    thread: Thread | None,
+    category: Category | None,
+    kind: str | None,
+    title: str | None,
+    tags: list[str] | None,
+    **_more,
+) -> Outcome | None:
+    """The check moderation registers in forum.extensions.publishing_gate: a
+    post that must wait (approval_reason) is queued and the held outcome
+    returned; None lets the forum publish it."""
+    why = approval_reason(author=author, body_html=body_html)
+    if not why:
+        return None
+    queue_post(
+        author=author,
+        why=why,
+        body=body,
+        body_html=body_html,
+        thread=thread,
+        category=category,
+        kind=kind or "",
+        title=title or "",
+        tags_text=", ".join(tags or []),
+        submission_key=submission_key,
+    )
+    return Outcome(published=None, held=True, message=_(AWAITING_APPROVAL))
 
 
 def _locked_queued(queued: QueuedPost) -> QueuedPost:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, is_network_leader, is_suspended, require
-from datepolls.services import poll_link_context
 from moeder import calendar, notify, services
+from moeder.extensions import meetup_panels
 from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
 from moeder.models import Answer, Meetup, MeetupHost, MeetupStatus, Question, QuestionAnswer, Rsvp
 from moeder.permissions import (
@@ -157,7 +157,7 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "taken": taken,
             "yes_count": len(attending),
             "show_online_link": can_see_online_link(user, meetup, mine),
-            "poll_link": poll_link_context(user, meetup),
+            "panels": meetup_panels.render(request, meetup=meetup, managing=managing),
             "google_url": calendar.google_calendar_url(meetup),
             "outlook_url": calendar.outlook_calendar_url(meetup),
             "progress": notify.invitation_progress(meetup=meetup)

@@ -1,0 +1,81 @@
+"""What moderation plugs into the forum's sockets (forum/extensions.py), so the
+forum shows moderators' tools and holds new members' posts without importing
+moderation. Registered by ModerationConfig.ready()."""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from accounts.permissions import is_member
+from forum import extensions as forum
+from forum.models import State
+from moderation import services
+from moderation.models import QueuedPost
+from moderation.permissions import can_flag, can_moderate_thread, can_restore
+from netvaerk.extensions import Check, Panel
+
+
+def thread_tools(*, request, thread, **_objects):
+    """The toolbar above a thread's posts, for its moderators (no query)."""
+    user = request.user
+    if not can_moderate_thread(user, thread):
+        return None
+    return {"thread": thread, "can_restore": can_restore(user)}
+
+
+def queued_replies(*, request, thread, **_objects):
+    """The member's own replies to this thread that await approval (one query)."""
+    user = request.user
+    if not is_member(user):
+        return None
+    queued = list(QueuedPost.objects.pending().filter(author=user, thread=thread))
+    return {"queued": queued} if queued else None
+
+
+def post_actions(*, user, post, **_objects) -> list[forum.PostAction]:
+    """Flag for members; hide, show again, delete, restore and split from here
+    for the thread's moderators (not on a first post). No queries."""
+    name = post.author.display_name
+    actions = []
+    if can_flag(user, post):
+        actions.append(
+            forum.PostAction(
+                gettext("Flag"), reverse("moderation:flag_post", args=[post.pk]), suffix=name
+            )
+        )
+    if post.number == 1 or not can_moderate_thread(user, post.thread):
+        return actions
+    danger = "btn-outline-danger"
+    if post.state == State.PUBLISHED:
+        url = reverse("moderation:post_hide", args=[post.pk])
+        actions.append(forum.PostAction(gettext("Hide"), url, danger, name))
+    elif post.state == State.HIDDEN:
+        url = reverse("moderation:post_unhide", args=[post.pk])
+        actions.append(forum.PostAction(gettext("Show again"), url, suffix=name))
+    if post.state == State.DELETED:
+        if can_restore(user):
+            url = reverse("moderation:post_restore", args=[post.pk])
+            actions.append(forum.PostAction(gettext("Restore"), url, suffix=name))
+    else:
+        url = reverse("moderation:post_delete", args=[post.pk])
+        actions.append(forum.PostAction(gettext("Delete"), url, danger, name))
+    url = reverse("moderation:thread_split", args=[post.thread_id]) + f"?post={post.pk}"
+    actions.append(forum.PostAction(gettext("Split from here"), url, suffix=name))
+    return actions
+
+
+def register() -> None:
+    """Plug into the forum (idempotent: the same names replace themselves)."""
+    forum.thread_tools.register(
+        Panel("moderation.thread_tools", "moderation/_thread_tools.html", thread_tools)
+    )
+    forum.thread_panels.register(
+        Panel(
+            "moderation.queued_replies",
+            "moderation/_queued_replies.html",
+            queued_replies,
+            order=200,
+        )
+    )
+    forum.post_actions.connect("moderation.post_actions", post_actions)
+    forum.publishing_gate.register(Check("moderation.approval", services.hold_for_approval))
+    forum.post_edited_by_moderator.connect("moderation.record_edit", services.record_moderator_edit)

@@ -1,0 +1,24 @@
+"""What the needs board plugs into lower apps' sockets: "A meetup about this?"
+on thread pages (forum/extensions.py) and the meetup moments it reacts to
+(moeder/extensions.py). Registered by NeedsConfig.ready()."""
+
+from forum import extensions as forum
+from moeder import extensions as moeder
+from needs import services
+from netvaerk.extensions import Panel
+
+
+def thread_signal(*, request, thread, **_objects):
+    """The signal box below a thread's posts (the two queries of
+    services.thread_signal_context)."""
+    return {"thread": thread, "signal": services.thread_signal_context(request.user, thread)}
+
+
+def register() -> None:
+    """Plug in (idempotent: the same names replace themselves)."""
+    forum.thread_panels.register(
+        Panel("needs.thread_signal", "needs/_thread_signal.html", thread_signal, order=100)
+    )
+    moeder.meetup_published.connect("needs.meetup_published", services.meetup_published)
+    moeder.meetup_cancelled.connect("needs.meetup_cancelled", services.meetup_cancelled)
+    moeder.meetup_moved.connect("needs.meetup_moved", services.meetup_moved)
