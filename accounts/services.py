@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import audit
+from accounts.audit import RoleAuditAction
 from accounts.models import (
     Guidelines,
     Role,
@@ -121,12 +123,10 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
 
     from forum.models import NotificationKind
     from forum.notifications import notice
-    from moderation import audit
-    from moderation.models import AuditAction
 
     audit.record(
         actor=actor,
-        action=AuditAction.GRANT_ROLE if granted else AuditAction.REVOKE_ROLE,
+        action=RoleAuditAction.GRANT_ROLE if granted else RoleAuditAction.REVOKE_ROLE,
         target=user,
         details={"role": role},
     )

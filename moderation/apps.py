@@ -7,9 +7,21 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
+        from accounts.extensions import audit_actions
+        from moderation.models import AuditAction
         from moderation.services import is_established
         from netvaerk import ratelimit
         from netvaerk.extensions import Check
+
+        # The log lists moderation's actions, then accounts' role changes (100),
+        # then the category moderators.
+        audit_actions.register_choices(
+            [c for c in AuditAction.choices if c[0] != AuditAction.CATEGORY_MODERATOR], order=50
+        )
+        audit_actions.register_choices(
+            [(AuditAction.CATEGORY_MODERATOR.value, AuditAction.CATEGORY_MODERATOR.label)],
+            order=150,
+        )
 
         # Members who are not established yet get the stricter rate limits.
         ratelimit.new_member.register(

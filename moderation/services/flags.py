@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import SanctionKind, User
 from forum.models import (
     NotificationKind,
     Post,
     State,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     Flag,

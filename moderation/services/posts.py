@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import User
 from forum import search
 from forum import services as forum_services
@@ -11,7 +12,6 @@ from forum.models import (
     State,
     Thread,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     FlagOutcome,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import User
 from forum import services as forum_services
 from forum.models import (
@@ -16,7 +17,6 @@ from forum.models import (
     State,
     Thread,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     QueuedPost,

@@ -1,0 +1,46 @@
+"""Where higher apps plug into accounts (the kinds are in netvaerk.extensions).
+
+Every socket of accounts is named here; higher apps register from their
+``AppConfig.ready()``, and registering the same name again replaces the item.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+from netvaerk.extensions import _Registry
+
+# --- The audit log -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditActionLabel:
+    name: str  # the value stored in AuditEntry.action, e.g. "pin"
+    label: str | Promise  # "pinned the thread"
+    order: int = 100
+
+
+class AuditActions(_Registry):
+    """What each action in the audit log is called."""
+
+    def register_choices(self, choices, order: int = 100) -> None:
+        """Register ``(value, label)`` pairs, e.g. a ``TextChoices`` class's ``choices``."""
+        for value, label in choices:
+            self.register(AuditActionLabel(value, label, order))
+
+    def choices(self) -> list[tuple[str, str | Promise]]:
+        return [(action.name, action.label) for action in self]
+
+
+audit_actions = AuditActions(
+    "audit_actions",
+    """The actions the audit log (accounts.AuditEntry) knows, with their labels,
+    in the order the log's filter lists them. accounts registers its role
+    changes (100); an app that writes other actions through accounts.audit.record
+    registers them (moderation: its actions at 50, category moderators at 150).""",
+)
+
+
+def audit_action_choices() -> list[tuple[str, str | Promise]]:
+    """The choices of AuditEntry.action (a callable, so higher apps can add to them)."""
+    return audit_actions.choices()
