@@ -8,7 +8,19 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-from netvaerk.extensions import _Registry
+from netvaerk.extensions import Hook, _Registry
+
+# --- Roles -------------------------------------------------------------------
+
+role_granted = Hook(
+    "role_granted",
+    """A member was given a role (organiser, moderator, network leader), inside
+    the transaction of accounts.services.grant_role, after the role change and
+    its audit entry were written. Listeners get ``user``, ``role`` (a
+    ``Role`` value) and ``actor`` (who granted it, or None). The handbook
+    points the new role holder to its course.""",
+)
+
 
 # --- The audit log -----------------------------------------------------------
 
