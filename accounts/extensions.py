@@ -8,7 +8,19 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-from netvaerk.extensions import Hook, _Registry
+from netvaerk.extensions import Hook, PanelSocket, _Registry
+
+# --- Pages -------------------------------------------------------------------
+
+member_panels = PanelSocket(
+    "member_panels",
+    """Boxes under a member's public profile (accounts:member_detail). Each
+    panel's context function gets ``request`` and ``member`` (loaded with
+    ``User.objects.for_directory()``) and returns its context, or None when the
+    viewer may not see it; at most one query. moderation shows its private
+    notes on the member to moderators and network leaders.""",
+)
+
 
 # --- Roles -------------------------------------------------------------------
 

@@ -7,11 +7,12 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from accounts.extensions import audit_actions
+        from accounts.extensions import audit_actions, member_panels
+        from moderation import panels
         from moderation.models import AuditAction
         from moderation.services import is_established
         from netvaerk import ratelimit
-        from netvaerk.extensions import Check
+        from netvaerk.extensions import Check, Panel
 
         # The log lists moderation's actions, then accounts' role changes (100),
         # then the category moderators.
@@ -26,4 +27,9 @@ class ModerationConfig(AppConfig):
         # Members who are not established yet get the stricter rate limits.
         ratelimit.new_member.register(
             Check("moderation.new_member", lambda *, user: None if is_established(user) else True)
+        )
+
+        # Moderators' private notes under a member's profile.
+        member_panels.register(
+            Panel("moderation.member_notes", "moderation/_member_notes.html", panels.member_notes)
         )
