@@ -12,6 +12,16 @@ from netvaerk.extensions import Hook, PanelSocket, _Registry
 
 # --- Pages -------------------------------------------------------------------
 
+banners = PanelSocket(
+    "banners",
+    """Notices across the top of every page, under the header (base.html, through
+    the navigation context processor), for signed-in members. Each banner's
+    context function gets ``request`` and returns ``{}`` (or its context) to
+    show, None to stay hidden; it must not query (read what the request
+    already loaded). accounts shows the two-factor banner (10), moderation the
+    "you are silenced" banner (20).""",
+)
+
 member_panels = PanelSocket(
     "member_panels",
     """Boxes under a member's public profile (accounts:member_detail). Each

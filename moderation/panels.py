@@ -1,6 +1,7 @@
 """What moderation shows on other apps' pages, through their sockets
 (registered in ModerationConfig.ready)."""
 
+from accounts.permissions import is_silenced
 from moderation.permissions import can_manage_members
 
 
@@ -12,3 +13,7 @@ def member_notes(*, request, member, **objects) -> dict | None:
     notes = list(member.moderator_notes.select_related("author")[:3])
     return {"member": member, "moderator_notes": notes}
 
+
+def silenced_banner(*, request, **objects) -> dict | None:
+    """accounts.extensions.banners: the member is silenced, with a link to why."""
+    return {} if is_silenced(request.user) else None

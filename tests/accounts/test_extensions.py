@@ -1,6 +1,7 @@
 """accounts' sockets: a registered item shows, and unregister removes it cleanly."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.extensions import member_panels
 from netvaerk.extensions import Panel
@@ -70,3 +71,41 @@ def test_the_notes_panel_costs_the_moderator_one_query(moderator, moderator_clie
         page = moderator_client.get(other.get_absolute_url()).text
     assert "note 4" in page and "note 1" not in page  # the latest three
     assert len(moderator_queries) <= len(member_queries) + 1
+
+
+def test_a_banner_shows_on_every_page_until_unregistered(test_templates, member_client):
+    from accounts.extensions import banners
+
+    banners.register(Panel("test.banner", "test/panel.html", lambda *, request: {"who": "alle"}))
+    try:
+        for url in ("/", "/en/"):
+            assert "<p>Testpanel for alle</p>" in member_client.get(url).text
+    finally:
+        banners.unregister("test.banner")
+    assert "test.banner" not in banners
+    assert "Testpanel" not in member_client.get("/").text
+
+
+def test_the_two_factor_and_silence_banners(client_for, moderator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import SanctionKind
+    from moderation import services as moderation
+
+    locked = UserFactory(roles=["moderator"])  # no two-factor yet
+    page = client_for(locked).get("/").text
+    assert "Din rolles rettigheder er låst" in page and "Slå den til nu" in page
+    assert "Din rolles rettigheder er låst" not in client_for(moderator).get("/").text
+    silenced = UserFactory()
+    moderation.sanction_member(
+        member=silenced,
+        actor=moderator,
+        kind=SanctionKind.SILENCE,
+        reason="Ro på",
+        ends_at=timezone.now() + timedelta(days=1),
+    )
+    page = client_for(silenced).get("/").text
+    assert "skrivepause" in page and f'href="{reverse("moderation:my_status")}"' in page
+    assert "skrivepause" not in client_for(UserFactory()).get("/").text
