@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Guidelines, RoleAssignment, RoleChange, Sanction, Skill, User
+from accounts.models import (
+    AuditEntry,
+    Guidelines,
+    RoleAssignment,
+    RoleChange,
+    Sanction,
+    Skill,
+    User,
+)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -97,3 +105,22 @@ class SanctionAdmin(admin.ModelAdmin):
     list_select_related = ["user", "created_by"]
     search_fields = ["user__email", "user__display_name", "reason"]
     autocomplete_fields = ["user", "created_by", "lifted_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by accounts.audit.record and never changed."""
+
+    list_display = ["created_at", "actor", "action", "target_type", "target_label", "reason"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor"]
+    search_fields = ["target_label", "reason", "actor__email", "actor__display_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

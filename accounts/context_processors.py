@@ -1,21 +1,26 @@
-from accounts import permissions
-from handbook.permissions import can_read_handbook
-from moderation.permissions import can_review
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.extensions import banners
+from accounts.permissions import needs_mfa_for_powers
+from netvaerk.menus import main_menu, member_menu
 
 
 def navigation(request):
-    """Booleans the page chrome needs; templates never test roles themselves."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav": {"is_member": False}}
+    """The page chrome for base.html: the header's menus and the banners, each
+    entry registered by the app that owns it (netvaerk.menus,
+    accounts.extensions.banners). Templates never test roles themselves."""
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "nav": {
-            "is_member": permissions.is_member(user),
-            "can_manage_roles": permissions.can_manage_roles(user),
-            "can_view_role_log": permissions.can_view_role_log(user),
-            "needs_mfa": permissions.needs_mfa_for_powers(user),
-            "is_silenced": permissions.is_silenced(user),
-            "can_moderate": can_review(user),
-            "can_read_handbook": can_read_handbook(user),
+            "main": main_menu.for_user(user),
+            "member": member_menu.for_user(user) if user.is_authenticated else [],
+            # Rendered only when base.html shows them: a banner's own template
+            # runs the context processors again.
+            "banners": lambda: banners.render(request) if user.is_authenticated else [],
         }
     }
+
+
+def mfa_banner(*, request, **objects) -> dict | None:
+    """accounts.extensions.banners: a role's powers wait for two-factor."""
+    return {} if needs_mfa_for_powers(request.user) else None

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.extensions import audit_action_choices
+
 HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
@@ -373,3 +375,41 @@ class Sanction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.user}"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("actor").order_by("-created_at", "-pk")
+
+
+class AuditEntry(models.Model):
+    """One moderation or role action: who, what, on what, why, when. Written
+    once by accounts.audit.record and never changed (no edit path exists).
+    The actions and their labels come from accounts.extensions.audit_actions."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("what"), max_length=20, choices=audit_action_choices)
+    target_type = models.CharField(_("target type"), max_length=20)  # thread, post, member, …
+    target_id = models.BigIntegerField(_("target id"), null=True)
+    target_label = models.CharField(_("target"), max_length=200)
+    target_url = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="accounts_audit_target")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_label}"

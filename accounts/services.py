@@ -4,6 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import audit
+from accounts.audit import RoleAuditAction
+from accounts.extensions import role_granted
 from accounts.models import (
     Guidelines,
     Role,
@@ -114,35 +117,16 @@ def revoke_role(*, assignment: RoleAssignment, revoked_by: User | None) -> None:
 
 
 def _after_role_change(*, user: User, role: str, actor: User | None, granted: bool) -> None:
-    """Into the audit log; a new organiser, moderator or leader is pointed to the
-    course for moderators and tovholdere in the handbook."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from moderation import audit
-    from moderation.models import AuditAction
-    from notifications.services import notice
-
+    """Into the audit log; a new role is announced through role_granted (the
+    handbook points a new organiser, moderator or leader to its course)."""
     audit.record(
         actor=actor,
-        action=AuditAction.GRANT_ROLE if granted else AuditAction.REVOKE_ROLE,
+        action=RoleAuditAction.GRANT_ROLE if granted else RoleAuditAction.REVOKE_ROLE,
         target=user,
         details={"role": role},
     )
     if granted:
-        label = Role(role).label
-        notice(
-            recipient=user,
-            actor=actor,
-            link=reverse("handbook:course"),
-            message=lambda: (
-                _(
-                    "You are now %(role)s. Start with the short course for moderators and "
-                    "tovholdere in the handbook."
-                )
-                % {"role": str(label).lower()}
-            ),
-        )
+        role_granted.call(user=user, role=role, actor=actor)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
+from accounts.extensions import member_panels
 from accounts.forms import GrantRoleForm, GuidelinesForm, MemberFilterForm, ProfileForm
 from accounts.models import Guidelines, RoleAssignment, RoleChange, User
 from accounts.permissions import (
@@ -47,18 +48,12 @@ def member_list(request):
 def member_detail(request, pk):
     require(can_view_members(request.user))
     member = get_object_or_404(User.objects.for_directory(), pk=pk)
-    # Moderators and leaders see their private notes on the profile.
-    from moderation.permissions import can_manage_members
-
-    notes = None
-    if can_manage_members(request.user):
-        notes = list(member.moderator_notes.select_related("author")[:3])
     return render(
         request,
         "accounts/member_detail.html",
         {
             "member": member,
-            "moderator_notes": notes,
+            "panels": member_panels.render(request, member=member),
             "roles": [a for a in member.role_assignments.all()],
             "can_edit": can_edit_profile(request.user, member),
             "can_see_email": can_see_email(request.user, member),

@@ -7,6 +7,17 @@ class DutiesConfig(AppConfig):
     verbose_name = _("Duty rota")
 
     def ready(self):
+        from duties.permissions import can_view_rota
+        from netvaerk.extensions import MenuEntry
+        from netvaerk.menus import main_menu, member_menu
+
+        main_menu.register(
+            MenuEntry("duties.rota", _("Duty rota"), "duties:rota", can_view_rota, order=50)
+        )
+        member_menu.register(
+            MenuEntry("duties.my_slots", _("My duty slots"), "duties:my_slots", order=40)
+        )
+
         from duties import plugins
 
         plugins.register()

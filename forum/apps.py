@@ -1,10 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ForumConfig(AppConfig):
     name = "forum"
 
     def ready(self):
+        from netvaerk.extensions import MenuEntry
+        from netvaerk.menus import main_menu, member_menu
+
+        main_menu.register(MenuEntry("forum.index", _("Forum"), "forum:index", order=10))
+        member_menu.register(
+            MenuEntry("forum.bookmarks", _("Bookmarks"), "forum:bookmark_list", order=20)
+        )
+        member_menu.register(MenuEntry("forum.drafts", _("Drafts"), "forum:draft_list", order=30))
+
         from forum import notifications
 
         notifications.register()

@@ -4,10 +4,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from accounts.models import User
-from handbook.models import LessonCompletion, Page, PageRevision
+from accounts.models import Role, User
+from handbook.models import COURSE_ROLES, LessonCompletion, Page, PageRevision
 from netvaerk.markup import clean_source, render_markdown
+from notifications.services import notice
 
 # Paths under /haandbog/ that a page's slug must not take.
 RESERVED_SLUGS = frozenset({"ny", "kursus"})
@@ -37,6 +39,26 @@ class NotALesson(HandbookError):
 def course_url() -> str:
     """Where to send a new moderator or organiser."""
     return reverse("handbook:course")
+
+
+def point_to_course(*, user: User, role: str, actor: User | None) -> None:
+    """A member got a role: point them to the course (listens to
+    accounts.extensions.role_granted). Runs in the role change's transaction."""
+    if role not in COURSE_ROLES:
+        return
+    label = Role(role).label
+    notice(
+        recipient=user,
+        actor=actor,
+        link=course_url(),
+        message=lambda: (
+            _(
+                "You are now %(role)s. Start with the short course for moderators and "
+                "tovholdere in the handbook."
+            )
+            % {"role": str(label).lower()}
+        ),
+    )
 
 
 def slug_base(title: str) -> str:

@@ -1,25 +1,6 @@
 from django.contrib import admin
 
-from moderation.models import AuditEntry, Flag, ModeratorNote, QueuedPost
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the log is written by the moderation services and never changed."""
-
-    list_display = ["created_at", "actor", "action", "target_type", "target_label", "reason"]
-    list_filter = ["action", "target_type"]
-    list_select_related = ["actor"]
-    search_fields = ["target_label", "reason", "actor__email", "actor__display_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from moderation.models import Flag, ModeratorNote, QueuedPost
 
 
 @admin.register(Flag)

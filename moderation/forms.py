@@ -5,9 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.extensions import audit_action_choices
 from accounts.models import SanctionKind
 from forum.models import Category, Thread
-from moderation.models import AuditAction, FlagReason
+from moderation.models import FlagReason
 from netvaerk.markup import clean_source
 
 
@@ -196,7 +197,9 @@ class WarnForm(forms.Form):
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who (@handle)"), max_length=60, required=False)
     action = forms.ChoiceField(
-        label=_("What"), choices=[("", _("Any action")), *AuditAction.choices], required=False
+        label=_("What"),
+        choices=lambda: [("", _("Any action")), *audit_action_choices()],
+        required=False,
     )
     target_type = forms.ChoiceField(
         label=_("On"),

@@ -1,5 +1,6 @@
-"""Moderation: the audit log, members' flags, the approval queue for new
-members' posts and moderators' private notes on members."""
+"""Moderation: the actions it writes to the audit log (accounts.AuditEntry),
+members' flags, the approval queue for new members' posts and moderators'
+private notes on members."""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
+    """Moderation's actions in the audit log (registered in ModerationConfig.ready)."""
+
     PIN = "pin", _("pinned the thread")
     UNPIN = "unpin", _("unpinned the thread")
     LOCK = "lock", _("locked the thread")
@@ -35,48 +38,7 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", _("approved a post")
     REJECT = "reject", _("rejected a post")
     NOTE = "note", _("wrote a moderator note")
-    GRANT_ROLE = "grant_role", _("appointed a role")
-    REVOKE_ROLE = "revoke_role", _("revoked a role")
     CATEGORY_MODERATOR = "category_moderator", _("changed a category's moderators")
-
-
-class AuditEntryQuerySet(models.QuerySet):
-    def for_listing(self):
-        return self.select_related("actor").order_by("-created_at", "-pk")
-
-
-class AuditEntry(models.Model):
-    """One moderation or role action: who, what, on what, why, when. Written
-    once by moderation.audit.record and never changed (no edit path exists)."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    action = models.CharField(_("what"), max_length=20, choices=AuditAction.choices)
-    target_type = models.CharField(_("target type"), max_length=20)  # thread, post, member, …
-    target_id = models.BigIntegerField(_("target id"), null=True)
-    target_label = models.CharField(_("target"), max_length=200)
-    target_url = models.CharField(max_length=300, blank=True)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-
-    objects = AuditEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-        indexes = [
-            models.Index(fields=["target_type", "target_id"], name="moderation_audit_target")
-        ]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_label}"
 
 
 class FlagReason(models.TextChoices):

@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MoederConfig(AppConfig):
     name = "moeder"
+
+    def ready(self):
+        from netvaerk.extensions import MenuEntry
+        from netvaerk.menus import main_menu, member_menu
+
+        main_menu.register(MenuEntry("moeder.index", _("Meetups"), "moeder:index", order=20))
+        member_menu.register(MenuEntry("moeder.mine", _("My meetups"), "moeder:mine", order=50))
+        member_menu.register(
+            MenuEntry(
+                "moeder.calendar_feed",
+                _("My calendar feed"),
+                "moeder:calendar_feed_settings",
+                order=60,
+            )
+        )

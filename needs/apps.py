@@ -7,6 +7,11 @@ class NeedsConfig(AppConfig):
     verbose_name = _("Needs and wishes")
 
     def ready(self):
+        from netvaerk.extensions import MenuEntry
+        from netvaerk.menus import main_menu
+
+        main_menu.register(MenuEntry("needs.board", _("Needs and wishes"), "needs:board", order=40))
+
         from needs import plugins
 
         plugins.register()

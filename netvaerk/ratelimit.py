@@ -9,6 +9,18 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.shortcuts import render
+
+from netvaerk.extensions import Gate
+
+new_member = Gate(
+    "ratelimit.new_member",
+    """Whether a signed-in member still gets the stricter new-member limits
+    (NETVAERK_NEW_MEMBER_RATE_LIMITS). Asked as ``ask(user=...)``, only for scopes
+    that have a stricter limit; a check answers ``True`` for a new member and
+    ``None`` otherwise. With no check registered everyone gets the normal limits.
+    moderation registers the check (it knows who is established).""",
+)
 
 
 def client_ip(request) -> str:
@@ -68,16 +80,14 @@ def _count_in_database(key: str, *, expires: float) -> int:
 def refuse_if_over(request, scope: str):
     """Count one action by this member (or IP); the 429 page when over the limit."""
     who = f"user:{request.user.pk}" if request.user.is_authenticated else None
-    new_member = False
-    if who and scope in settings.NETVAERK_NEW_MEMBER_RATE_LIMITS:
-        from moderation.services import is_established
-
-        new_member = not is_established(request.user)
-    retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}", new_member=new_member)
+    is_new = bool(
+        who
+        and scope in settings.NETVAERK_NEW_MEMBER_RATE_LIMITS
+        and new_member.ask(user=request.user)
+    )
+    retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}", new_member=is_new)
     if retry_after is None:
         return None
-    from netvaerk.views import too_many_requests
-
     return too_many_requests(request, retry_after=retry_after)
 
 
@@ -94,3 +104,10 @@ def limit_writes(scope: str):
         return wrapper
 
     return decorator
+
+
+def too_many_requests(request, *, retry_after: int):
+    """The 429 page, telling when to try again."""
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

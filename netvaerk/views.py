@@ -46,9 +46,3 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {}, status=403)
-
-
-def too_many_requests(request, *, retry_after: int):
-    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response

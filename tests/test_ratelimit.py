@@ -44,3 +44,25 @@ def test_expired_windows_are_swept(limits, monkeypatch):
     ratelimit.hit(scope="test", key="new")
     keys = list(RateCount.objects.values_list("key", flat=True))
     assert len(keys) == 1 and ":new:" in keys[0]
+
+
+def test_new_members_get_the_stricter_limits_through_the_gate(settings, rf):
+    from accounts.models import User
+    from netvaerk.extensions import Check
+
+    settings.NETVAERK_RATE_LIMITS = {**settings.NETVAERK_RATE_LIMITS, "test": (3, 60)}
+    settings.NETVAERK_NEW_MEMBER_RATE_LIMITS = {"test": (1, 60)}
+    request = rf.post("/")
+    request.user = User.objects.create_user(email="ny@example.com", password="x")
+    assert "moderation.new_member" in ratelimit.new_member
+    saved = list(ratelimit.new_member)
+    try:
+        ratelimit.new_member.register(Check("moderation.new_member", lambda *, user: True))
+        assert ratelimit.refuse_if_over(request, "test") is None
+        assert ratelimit.refuse_if_over(request, "test").status_code == 429
+        ratelimit.new_member.unregister("moderation.new_member")
+        assert "moderation.new_member" not in ratelimit.new_member
+        assert ratelimit.refuse_if_over(request, "test") is None  # normal limits: 3
+    finally:
+        for check in saved:
+            ratelimit.new_member.register(check)

@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import SanctionKind, User
 from forum.models import (
     Post,
     State,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     Flag,

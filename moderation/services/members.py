@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import Sanction, SanctionKind, User
 from forum.models import (
     Category,
     Post,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     ModeratorNote,

@@ -5,6 +5,7 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import User
 from forum import search
 from forum import services as forum_services
@@ -17,7 +18,6 @@ from forum.models import (
     ThreadFollow,
     ThreadRead,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     QueuedPost,

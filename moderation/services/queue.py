@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts import audit
 from accounts.models import User
 from forum import services as forum_services
 from forum.extensions import Outcome
@@ -17,7 +18,6 @@ from forum.models import (
     State,
     Thread,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
     QueuedPost,

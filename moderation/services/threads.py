@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import User
 from forum import search
 from forum.models import (
@@ -10,7 +11,6 @@ from forum.models import (
     State,
     Thread,
 )
-from moderation import audit
 from moderation.models import (
     AuditAction,
 )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Sanction, User
+from accounts.models import AuditEntry, Sanction, User
 from accounts.permissions import is_member, require
 from forum.models import Post, State
 from moderation import services
@@ -17,7 +17,7 @@ from moderation.forms import (
     SanctionForm,
     WarnForm,
 )
-from moderation.models import AuditEntry, Flag
+from moderation.models import Flag
 from moderation.permissions import (
     can_manage_members,
     can_sanction,

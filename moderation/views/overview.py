@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Sanction, SanctionKind
+from accounts.models import AuditEntry, Sanction, SanctionKind
 from accounts.permissions import require
 from forum.models import Category, CategoryModerator
 from moderation import services
@@ -16,7 +16,7 @@ from moderation.forms import (
     AuditFilterForm,
     CategoryModeratorForm,
 )
-from moderation.models import AuditAction, AuditEntry, Flag
+from moderation.models import Flag
 from moderation.permissions import (
     can_manage_category_moderators,
     can_manage_members,
@@ -65,7 +65,6 @@ def audit_log(request):
             "form": form,
             "page_obj": page_of(request, entries),
             "query": query.urlencode(),
-            "actions": AuditAction,
         },
     )
 

@@ -109,3 +109,21 @@ def test_handles_are_unique_and_typeable():
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.handle, second.handle) == ("soeren-bech", "soeren-bech-2")
+
+
+def test_role_granted_calls_its_listeners_and_unregister_removes_them(network_leader):
+    from accounts.extensions import role_granted
+
+    heard = []
+    role_granted.connect("test.listener", lambda **kwargs: heard.append(kwargs))
+    try:
+        member = UserFactory()
+        services.grant_role(user=member, role=Role.ORGANISER, granted_by=network_leader)
+        assert heard == [{"user": member, "role": Role.ORGANISER, "actor": network_leader}]
+        services.revoke_role(assignment=member.role_assignments.get(), revoked_by=network_leader)
+        assert len(heard) == 1  # revoking is not granting
+    finally:
+        role_granted.unregister("test.listener")
+    assert "test.listener" not in role_granted
+    services.grant_role(user=UserFactory(), role=Role.ORGANISER, granted_by=network_leader)
+    assert len(heard) == 1

@@ -199,3 +199,19 @@ def test_only_lessons_can_be_completed(moderator):
 
 def test_course_url():
     assert services.course_url() == "/haandbog/kursus/"
+
+
+def test_a_new_role_holder_is_pointed_to_the_course(network_leader):
+    from django.urls import reverse
+
+    from accounts import services as account_services
+    from accounts.extensions import role_granted
+    from notifications.models import Notification
+    from tests.factories import UserFactory
+
+    assert "handbook.point_to_course" in role_granted
+    member = UserFactory()
+    account_services.grant_role(user=member, role="moderator", granted_by=network_leader)
+    notice = Notification.objects.get(recipient=member)
+    assert notice.link == reverse("handbook:course") and notice.actor == network_leader
+    assert notice.message.startswith("Du er nu moderator. Start med det korte kursus")

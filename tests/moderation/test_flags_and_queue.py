@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from forum import search, services
 from forum.models import Access, Draft, Post, State, Thread
 from moderation import services as moderation
-from moderation.models import AuditEntry, Flag, FlagOutcome, QueuedPost, QueueState
+from moderation.models import Flag, FlagOutcome, QueuedPost, QueueState
 from notifications.models import Notification
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 from tests.moderation.conftest import ROLES7, make_actor

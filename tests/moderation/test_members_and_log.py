@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import Sanction, SanctionKind, User
+from accounts.models import AuditEntry, Sanction, SanctionKind, User
 from moderation import services as moderation
-from moderation.models import AuditEntry, ModeratorNote
+from moderation.models import ModeratorNote
 from notifications.models import Notification
 from tests.factories import PASSWORD, ThreadFactory, UserFactory
 from tests.moderation.conftest import ROLES7, make_actor

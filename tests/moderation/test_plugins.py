@@ -4,13 +4,13 @@ actions, the approval check of the publishing gate, the moderator-edit hook."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from forum import services
 from forum.extensions import Outcome
 from forum.models import Post, State, Thread
 from moderation import plugins
 from moderation import services as moderation
-from moderation.models import AuditEntry, Flag, FlagOutcome, QueuedPost, QueueState
+from moderation.models import Flag, FlagOutcome, QueuedPost, QueueState
 from tests.factories import CategoryFactory, PostFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import AuditEntry
 from forum import search, services
 from forum.models import Access, Category, State, Thread
 from moderation import services as moderation
-from moderation.models import AuditAction, AuditEntry
+from moderation.models import AuditAction
 from notifications.models import Notification
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 from tests.moderation.conftest import ROLES7, make_actor
