@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HANDLE_PATTERN, Role, User
 from accounts.services import MAX_SKILLS, parse_skills
-from netvaerk.markup import MarkupError, render_markdown
+from netvaerk.forms import MarkdownField, OneLineField, PlainTextField
+
+NAME_REQUIRED = _("The name must not be empty.")
 
 
 def _guidelines_label():
@@ -23,9 +25,10 @@ def _guidelines_label():
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up form plus a display name and the guidelines (ACCOUNT_FORMS)."""
 
-    display_name = forms.CharField(
+    display_name = OneLineField(
         label=_("Your name"),
         max_length=80,
+        error_messages={"required": NAME_REQUIRED},
         help_text=_("Your name as other members see it."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -39,15 +42,9 @@ class SignupForm(AllauthSignupForm):
         self.fields["accept_guidelines"].label = _guidelines_label()
         self.order_fields(["display_name", "email", "password1", "password2", "accept_guidelines"])
 
-    def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."))
-        return name
-
 
 class ProfileForm(forms.ModelForm):
-    skills_text = forms.CharField(
+    skills_text = OneLineField(
         label=_("I can help with"),
         required=False,
         max_length=800,
@@ -74,6 +71,15 @@ class ProfileForm(forms.ModelForm):
             "looking_for": forms.Textarea(attrs={"rows": 3}),
             "bio": forms.Textarea(attrs={"rows": 5}),
         }
+        field_classes = {
+            "display_name": OneLineField,
+            "handle": OneLineField,
+            "company": OneLineField,
+            "industry": OneLineField,
+            "looking_for": PlainTextField,
+            "bio": PlainTextField,
+        }
+        error_messages = {"display_name": {"required": NAME_REQUIRED}}
 
     field_order = [
         "display_name",
@@ -99,14 +105,8 @@ class ProfileForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
 
-    def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."))
-        return name
-
     def clean_handle(self):
-        handle = (self.cleaned_data["handle"] or "").strip().lstrip("@").lower()
+        handle = (self.cleaned_data["handle"] or "").lstrip("@").lower()
         if not handle:
             return self.instance.handle
         if not re.fullmatch(HANDLE_PATTERN, handle):
@@ -133,7 +133,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search members"), required=False, max_length=100)
+    q = OneLineField(label=_("Search members"), required=False, max_length=100)
     region = forms.ChoiceField(
         label=_("Region"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
@@ -172,18 +172,8 @@ class GrantRoleForm(forms.Form):
 
 
 class GuidelinesForm(forms.Form):
-    body = forms.CharField(
+    body = MarkdownField(
         label=_("Guidelines (Markdown)"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 20}),
     )
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        try:
-            render_markdown(body)
-        except MarkupError as error:
-            raise forms.ValidationError(
-                _("The text could not be formatted. Please shorten or simplify it.")
-            ) from error
-        return body

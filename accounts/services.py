@@ -17,6 +17,7 @@ from accounts.models import (
     handle_base,
 )
 from netvaerk.markup import render_markdown
+from netvaerk.text import clean_one_line
 
 MAX_SKILLS = 12
 
@@ -33,7 +34,7 @@ def parse_skills(text: str) -> list[str]:
     """Comma-separated free tags, cleaned, without duplicates, order kept."""
     seen: dict[str, str] = {}
     for raw in text.split(","):
-        name = " ".join(raw.split())[:50]
+        name = clean_one_line(raw)[:50]
         slug = slugify(name, allow_unicode=True)
         if name and slug and slug not in seen:
             seen[slug] = name

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datepolls.models import Vote
 from moeder.forms import DATETIME, DATETIME_FORMATS
+from netvaerk.forms import OneLineField
 
 
 class DateOptionForm(forms.Form):
@@ -25,14 +26,12 @@ class DateOptionForm(forms.Form):
 
 
 class VenueOptionForm(forms.Form):
-    venue_name = forms.CharField(label=_("Venue"), max_length=150)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
-
-    def clean_venue_name(self):
-        name = " ".join(self.cleaned_data["venue_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please write the name of the venue."))
-        return name
+    venue_name = OneLineField(
+        label=_("Venue"),
+        max_length=150,
+        error_messages={"required": _("Please write the name of the venue.")},
+    )
+    address = OneLineField(label=_("Address"), max_length=300, required=False)
 
 
 class VoteForm(forms.Form):

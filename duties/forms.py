@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from duties.models import MAX_WEEKS, Duty, NonexistentLocalTime, weekly_occurrences
 from duties.permissions import can_hold_duty
+from netvaerk.forms import OneLineField, PlainTextField
 
 MAX_SLOT_LENGTH = timedelta(days=31)
 _LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -28,12 +29,8 @@ class DutyForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "eligibility": forms.RadioSelect,
         }
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please give the duty a name."))
-        return name
+        field_classes = {"name": OneLineField, "description": PlainTextField}
+        error_messages = {"name": {"required": _("Please give the duty a name.")}}
 
 
 class SlotForm(forms.Form):
@@ -86,13 +83,13 @@ class SlotForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    member = forms.CharField(
+    member = OneLineField(
         label=_("Hand over to"),
         max_length=41,
         help_text=_("The member's @handle, as shown on their profile."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    note = forms.CharField(
+    note = PlainTextField(
         label=_("Note for the new holder"),
         required=False,
         max_length=1000,
@@ -106,7 +103,7 @@ class HandoverForm(forms.Form):
         self.user = user
 
     def clean_member(self):
-        handle = self.cleaned_data["member"].strip().lstrip("@").lower()
+        handle = self.cleaned_data["member"].lstrip("@").lower()
         member = User.objects.with_access().members().filter(handle=handle).first()
         if member is None:
             raise forms.ValidationError(_("No active member has that handle."))
@@ -120,6 +117,3 @@ class HandoverForm(forms.Form):
                 % {"name": member.display_name}
             )
         return member
-
-    def clean_note(self):
-        return self.cleaned_data["note"].strip()

@@ -6,36 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Access, Category, SearchSynonym, ThreadKind
 from forum.services import MAX_TAGS, parse_tags
-from netvaerk.markup import (
-    MAX_SOURCE_CHARS,
-    MarkupError,
-    MarkupTooSlow,
-    clean_source,
-    render_markdown,
-)
+from netvaerk.forms import MarkdownField, OneLineField
+from netvaerk.markup import MAX_SOURCE_CHARS
+from netvaerk.text import clean_one_line
 
-
-def _clean_body(value: str) -> tuple[str, str]:
-    """The cleaned source and its rendering, or a clear error."""
-    body = clean_source(value).strip("\n")
-    if not body.strip():
-        raise forms.ValidationError(_("Please write something."))
-    if len(body) > MAX_SOURCE_CHARS:
-        raise forms.ValidationError(
-            _("The text is too long: at most %(max)s characters, this is %(length)s.")
-            % {"max": f"{MAX_SOURCE_CHARS:,}".replace(",", "."), "length": len(body)}
-        )
-    try:
-        html = render_markdown(body)
-    except MarkupTooSlow as error:
-        raise forms.ValidationError(
-            _("The formatting of this text is too complex to show. Please simplify it.")
-        ) from error
-    except MarkupError as error:
-        raise forms.ValidationError(
-            _("The text could not be formatted. Please shorten or simplify it.")
-        ) from error
-    return body, html
+TITLE_REQUIRED = _("The title must not be empty.")
 
 
 class BodyMixin:
@@ -53,15 +28,15 @@ class BodyMixin:
         )
 
     def clean_body(self):
-        body, self.preview_html = _clean_body(self.cleaned_data["body"])
-        return body
+        self.preview_html = self.fields["body"].rendered_html
+        return self.cleaned_data["body"]
 
 
 class ReplyForm(BodyMixin, forms.Form):
-    body = forms.CharField(
+    body = MarkdownField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_SOURCE_CHARS + 1000,
+        max_length=MAX_SOURCE_CHARS,
         help_text=_(
             "Markdown: **bold**, _italic_, lists with “-”, links and ``` for code. "
             "Mention a member with @handle."
@@ -86,9 +61,10 @@ class ThreadForm(BodyMixin, forms.Form):
         initial=ThreadKind.QUESTION,
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(
+    title = OneLineField(
         label=_("Title"),
         max_length=150,
+        error_messages={"required": TITLE_REQUIRED},
         help_text=_("Say what it is about in one sentence, e.g. “Moms på ydelser til EU-kunder?”"),
         widget=forms.TextInput(
             attrs={
@@ -100,13 +76,13 @@ class ThreadForm(BodyMixin, forms.Form):
             }
         ),
     )
-    body = forms.CharField(
+    body = MarkdownField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=MAX_SOURCE_CHARS + 1000,
+        max_length=MAX_SOURCE_CHARS,
         help_text=_("Tell what you have tried and what you need. Markdown works."),
     )
-    tags_text = forms.CharField(
+    tags_text = OneLineField(
         label=_("Tags"),
         required=False,
         max_length=300,
@@ -125,12 +101,6 @@ class ThreadForm(BodyMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
-    def clean_title(self):
-        title = " ".join(clean_source(self.cleaned_data["title"]).split())
-        if not title:
-            raise forms.ValidationError(_("Please write a title."))
-        return title
-
     def clean_tags_text(self):
         tags = parse_tags(self.cleaned_data["tags_text"])
         if len(tags) > MAX_TAGS:
@@ -146,13 +116,18 @@ class ThreadFilterForm(forms.Form):
 
 
 class EditPostForm(BodyMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150, required=False)
-    body = forms.CharField(
+    title = OneLineField(
+        label=_("Title"),
+        max_length=150,
+        required=False,
+        error_messages={"required": TITLE_REQUIRED},
+    )
+    body = MarkdownField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        max_length=MAX_SOURCE_CHARS + 1000,
+        max_length=MAX_SOURCE_CHARS,
     )
-    reason = forms.CharField(
+    reason = OneLineField(
         label=_("Reason for the change"),
         max_length=200,
         required=False,
@@ -168,17 +143,12 @@ class EditPostForm(BodyMixin, forms.Form):
         else:
             del self.fields["title"]
 
-    def clean_title(self):
-        title = " ".join(clean_source(self.cleaned_data["title"]).split())
-        if self.first_post and not title:
-            raise forms.ValidationError(_("Please write a title."))
-        return title
-
 
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name", "slug", "description", "position", "read_access", "start_access"]
+        field_classes = {"name": OneLineField, "description": OneLineField}
         help_texts = {
             "slug": _("Part of the address, e.g. “spoergsmaal-og-svar”. Letters, digits, hyphens."),
             "position": _("Lower numbers come first."),
@@ -196,7 +166,7 @@ class CategoryForm(forms.ModelForm):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search the forum"), required=False, strip=True)
+    q = OneLineField(label=_("Search the forum"), required=False)
     category = forms.SlugField(label=_("Category"), required=False, allow_unicode=True)
     tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True)
     status = forms.ChoiceField(
@@ -215,7 +185,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("relevance", _("Relevance")), ("newest", _("Newest"))],
     )
-    author = forms.CharField(label=_("Author (@handle)"), required=False, max_length=41)
+    author = OneLineField(label=_("Author (@handle)"), required=False, max_length=41)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -250,10 +220,11 @@ class SynonymForm(forms.ModelForm):
     class Meta:
         model = SearchSynonym
         fields = ["terms"]
+        field_classes = {"terms": OneLineField}
         help_texts = {"terms": _("Separate with commas, e.g. moms, VAT, merværdiafgift.")}
 
     def clean_terms(self):
-        terms = [" ".join(t.split()) for t in self.cleaned_data["terms"].split(",")]
+        terms = [clean_one_line(t) for t in self.cleaned_data["terms"].split(",")]
         terms = [t for t in terms if t]
         if len(terms) < 2:
             raise forms.ValidationError(_("Write at least two words that mean the same."))

@@ -25,6 +25,7 @@ from forum.models import (
     ThreadRead,
 )
 from netvaerk.markup import render_markdown
+from netvaerk.text import clean_one_line, strip_control_chars
 
 MAX_TAGS = 5
 
@@ -70,7 +71,7 @@ def thread_slug(title: str) -> str:
 def parse_tags(text: str) -> list[str]:
     names: dict[str, str] = {}
     for raw in text.replace(";", ",").split(","):
-        name = " ".join(raw.split())[:40]
+        name = clean_one_line(raw)[:40]
         slug = slugify(name, allow_unicode=True)
         if name and slug and slug not in names:
             names[slug] = name
@@ -387,7 +388,11 @@ def restore_revision(*, revision: PostRevision, editor: User) -> Post:
 
 @transaction.atomic
 def save_draft(*, user: User, thread: Thread | None = None, **fields) -> Draft:
-    """Keep unsent text (new thread when `thread` is None, else a reply)."""
+    """Keep unsent text (new thread when `thread` is None, else a reply) as it
+    was typed, but without control characters and within the columns' sizes."""
+    for name, limit in (("title", 150), ("tags_text", 300), ("body", 60_000)):
+        if name in fields:
+            fields[name] = strip_control_chars(fields[name], multiline=name == "body")[:limit]
     fields["updated_at"] = timezone.now()
     draft, _ = Draft.objects.update_or_create(user=user, thread=thread, defaults=fields)
     return draft

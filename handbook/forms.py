@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from handbook.models import MAX_BODY_CHARS, Page
-from netvaerk.markup import MarkupError, MarkupTooSlow, clean_source, render_markdown
+from netvaerk.forms import MarkdownField, OneLineField
+from netvaerk.markup import MarkupError, MarkupTooSlow
 
 MAX_LESSON_NUMBER = 999
 
@@ -21,10 +22,14 @@ def lesson_taken_message(number: int, title: str) -> str:
 
 
 class PageForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150)
-    body = forms.CharField(
+    title = OneLineField(
+        label=_("Title"),
+        max_length=150,
+        error_messages={"required": _("The title must not be empty.")},
+    )
+    body = MarkdownField(
         label=_("Text"),
-        max_length=MAX_BODY_CHARS + 1000,
+        max_length=MAX_BODY_CHARS,
         widget=forms.Textarea(attrs={"rows": 24}),
         help_text=_(
             "Markdown: **bold**, _italic_, lists with “-”, headings with “##” and links. "
@@ -67,27 +72,6 @@ class PageForm(forms.Form):
                 None, _("The form was out of date. Please open the page again and redo your edit.")
             )
         return cleaned
-
-    def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
-        if not title:
-            raise forms.ValidationError(_("Please give the page a title."))
-        return title
-
-    def clean_body(self):
-        body = clean_source(self.cleaned_data["body"]).strip("\n")
-        if not body.strip():
-            raise forms.ValidationError(_("Please write something."))
-        if len(body) > MAX_BODY_CHARS:
-            raise forms.ValidationError(
-                _("The text is too long: at most %(max)s characters, this is %(length)s.")
-                % {"max": f"{MAX_BODY_CHARS:,}".replace(",", "."), "length": len(body)}
-            )
-        try:
-            render_markdown(body)
-        except MarkupError as error:
-            raise forms.ValidationError(markup_error_message(error)) from error
-        return body
 
     def clean_lesson_number(self):
         number = self.cleaned_data["lesson_number"]

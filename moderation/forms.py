@@ -9,21 +9,19 @@ from accounts.extensions import audit_action_choices
 from accounts.models import SanctionKind
 from forum.models import Category, Thread
 from moderation.models import FlagReason
-from netvaerk.markup import clean_source
-
-
-def _clean_text(value: str) -> str:
-    return " ".join(clean_source(value).split())
+from netvaerk.forms import OneLineField, PlainTextField
+from netvaerk.text import clean_one_line
 
 
 class ReasonForm(forms.Form):
     """A reason that the author (or the thread's readers) will see."""
 
-    reason = forms.CharField(
+    reason = OneLineField(
         label=_("Reason"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the author and, for a locked thread, to everyone reading it."),
+        error_messages={"required": _("Please give a reason.")},
     )
 
     def __init__(self, *args, required: bool = True, **kwargs):
@@ -31,12 +29,6 @@ class ReasonForm(forms.Form):
         self.fields["reason"].required = required
         if not required:
             self.fields["reason"].help_text = _("Optional; kept in the audit log.")
-
-    def clean_reason(self):
-        reason = _clean_text(self.cleaned_data.get("reason", ""))
-        if self.fields["reason"].required and not reason:
-            raise forms.ValidationError(_("Please give a reason."))
-        return reason
 
 
 class MoveForm(ReasonForm):
@@ -55,7 +47,7 @@ _THREAD_URL = re.compile(r"/t/(\d+)(?:/|$)")
 
 
 class MergeForm(ReasonForm):
-    target = forms.CharField(
+    target = OneLineField(
         label=_("Merge into thread"),
         max_length=500,
         help_text=_("The address or the number of the thread that should receive the posts."),
@@ -68,7 +60,7 @@ class MergeForm(ReasonForm):
         self.threads = threads
 
     def clean_target(self):
-        value = self.cleaned_data["target"].strip()
+        value = self.cleaned_data["target"]
         match = _THREAD_URL.search(value)
         number = match.group(1) if match else value.lstrip("#")
         if not number.isdigit() or len(number) > 12:
@@ -83,7 +75,11 @@ class SplitForm(ReasonForm):
     posts = forms.TypedMultipleChoiceField(
         label=_("Replies to move"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    title = forms.CharField(label=_("Title of the new thread"), max_length=150)
+    title = OneLineField(
+        label=_("Title of the new thread"),
+        max_length=150,
+        error_messages={"required": _("The title must not be empty.")},
+    )
     category = forms.ModelChoiceField(
         label=_("Category of the new thread"), queryset=Category.objects.none(), empty_label=None
     )
@@ -93,24 +89,18 @@ class SplitForm(ReasonForm):
     def __init__(self, *args, replies, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posts"].choices = [
-            (post.pk, f"#{post.number} {post.author}: {_clean_text(post.body)[:80]}")
+            (post.pk, f"#{post.number} {post.author}: {clean_one_line(post.body)[:80]}")
             for post in replies
         ]
         self.fields["category"].queryset = categories
         self.fields["posts"].error_messages["required"] = _("Choose at least one reply to move.")
-
-    def clean_title(self):
-        title = _clean_text(self.cleaned_data["title"])
-        if not title:
-            raise forms.ValidationError(_("Please write a title."))
-        return title
 
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect
     )
-    text = forms.CharField(
+    text = OneLineField(
         label=_("Tell the moderators more"),
         max_length=500,
         required=False,
@@ -120,8 +110,7 @@ class FlagForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["text"] = _clean_text(cleaned.get("text", ""))
-        if cleaned.get("reason") == FlagReason.OTHER and not cleaned["text"]:
+        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("text"):
             self.add_error("text", _("Please say what is wrong."))
         return cleaned
 
@@ -165,37 +154,27 @@ class SilenceForm(ReasonForm):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("New note"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only moderators and network leaders see these notes."),
+        error_messages={"required": _("Please write something.")},
     )
-
-    def clean_text(self):
-        text = clean_source(self.cleaned_data["text"]).strip()
-        if not text:
-            raise forms.ValidationError(_("Please write something."))
-        return text
 
 
 class WarnForm(forms.Form):
-    message = forms.CharField(
+    message = OneLineField(
         label=_("Warning"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The member gets it as a notification and by email."),
+        error_messages={"required": _("Please write the warning.")},
     )
-
-    def clean_message(self):
-        message = _clean_text(self.cleaned_data["message"])
-        if not message:
-            raise forms.ValidationError(_("Please write the warning."))
-        return message
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Who (@handle)"), max_length=60, required=False)
+    actor = OneLineField(label=_("Who (@handle)"), max_length=60, required=False)
     action = forms.ChoiceField(
         label=_("What"),
         choices=lambda: [("", _("Any action")), *audit_action_choices()],
@@ -237,12 +216,12 @@ class AuditFilterForm(forms.Form):
 
 
 class CategoryModeratorForm(forms.Form):
-    handle = forms.CharField(label=_("Member (@handle)"), max_length=60)
+    handle = OneLineField(label=_("Member (@handle)"), max_length=60)
 
     def clean_handle(self):
         from accounts.models import User
 
-        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        handle = self.cleaned_data["handle"].lstrip("@")
         user = User.objects.members().filter(handle=handle).first()
         if user is None:
             raise forms.ValidationError(_("There is no member with that handle."))

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region, Role, User
 from accounts.permissions import holds_role
 from moeder.models import Answer, Meetup, MeetupKind, QuestionKind
-from netvaerk.markup import MAX_SOURCE_CHARS, MarkupError, clean_source, render_markdown
+from netvaerk.forms import MarkdownField, OneLineField, PlainTextField
+from netvaerk.text import clean_one_line
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
@@ -21,7 +22,7 @@ class MeetupForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked to invite every member."),
     )
-    co_hosts = forms.CharField(
+    co_hosts = OneLineField(
         label=_("Co-hosts (@handles)"),
         max_length=300,
         required=False,
@@ -59,6 +60,20 @@ class MeetupForm(forms.ModelForm):
             "rsvp_deadline": DATETIME,
             "decide_at": DATETIME,
         }
+        field_classes = {
+            "title": OneLineField,
+            "description": MarkdownField,
+            "venue_name": OneLineField,
+            "address": OneLineField,
+        }
+        error_messages = {
+            "title": {"required": _("The title must not be empty.")},
+            "description": {
+                "too_long": _("The description is too long."),
+                "unformattable": _("The description could not be formatted. Please simplify it."),
+                "too_complex": _("The description could not be formatted. Please simplify it."),
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,23 +88,9 @@ class MeetupForm(forms.ModelForm):
             )
         self.preview_html = ""
 
-    def clean_title(self):
-        title = " ".join(clean_source(self.cleaned_data["title"]).split())
-        if not title:
-            raise forms.ValidationError(_("Please write a title."))
-        return title
-
     def clean_description(self):
-        text = clean_source(self.cleaned_data.get("description", "")).strip()
-        if len(text) > MAX_SOURCE_CHARS:
-            raise forms.ValidationError(_("The description is too long."))
-        try:
-            self.preview_html = render_markdown(text)
-        except MarkupError as error:
-            raise forms.ValidationError(
-                _("The description could not be formatted. Please simplify it.")
-            ) from error
-        return text
+        self.preview_html = self.fields["description"].rendered_html
+        return self.cleaned_data["description"]
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
@@ -159,18 +160,13 @@ class MeetupForm(forms.ModelForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = OneLineField(
         label=_("Why is it cancelled?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Everyone invited gets it with the cancellation."),
+        error_messages={"required": _("Please give a reason.")},
     )
-
-    def clean_reason(self):
-        reason = " ".join(clean_source(self.cleaned_data["reason"]).split())
-        if not reason:
-            raise forms.ValidationError(_("Please give a reason."))
-        return reason
 
 
 class RsvpForm(forms.Form):
@@ -200,7 +196,7 @@ class RsvpForm(forms.Form):
         for question in self.questions:
             name = f"q{question.pk}"
             if question.kind == QuestionKind.TEXT:
-                field = forms.CharField(max_length=500, required=False)
+                field = OneLineField(max_length=500, required=False)
             elif question.kind == QuestionKind.SINGLE:
                 field = forms.ChoiceField(
                     choices=[("", "—")] + [(c, c) for c in question.choices], required=False
@@ -234,17 +230,19 @@ class RsvpForm(forms.Form):
         out = {}
         for question in self.questions:
             value = self.cleaned_data.get(f"q{question.pk}")
-            if isinstance(value, str):
-                value = " ".join(clean_source(value).split())
             if value:
                 out[question.pk] = value
         return out
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=200)
+    text = OneLineField(
+        label=_("Question"),
+        max_length=200,
+        error_messages={"required": _("Please write the question.")},
+    )
     kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
-    choices = forms.CharField(
+    choices = PlainTextField(
         label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -254,14 +252,7 @@ class QuestionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        text = " ".join(clean_source(cleaned.get("text", "")).split())
-        if not text:
-            self.add_error("text", _("Please write the question."))
-        cleaned["text"] = text
-        choices = [
-            " ".join(clean_source(line).split())[:100]
-            for line in cleaned.get("choices", "").splitlines()
-        ]
+        choices = [clean_one_line(line)[:100] for line in cleaned.get("choices", "").splitlines()]
         cleaned["choices"] = list(dict.fromkeys(c for c in choices if c))[:30]
         if (
             cleaned.get("kind") in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)

@@ -3,23 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 from needs.models import MAX_TAGS, FollowUpAnswerChoice, NeedStatus
+from netvaerk.forms import MarkdownField, OneLineField, PlainTextField
+from netvaerk.text import clean_one_line
 
 MAX_TAG_LENGTH = 30
 _ANY_REGION = [("", _("Anywhere or online"))]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 class NeedForm(forms.Form):
-    title = forms.CharField(
+    title = OneLineField(
         label=_("What do you need or wish for?"),
         max_length=150,
         help_text=_("For example “Sparring om moms ved EU-salg”."),
         error_messages={"required": _("Please write what you need.")},
     )
-    description = forms.CharField(
+    description = MarkdownField(
         label=_("Tell a little more"),
         required=False,
         max_length=5000,
@@ -27,7 +25,7 @@ class NeedForm(forms.Form):
         help_text=_("Optional. Markdown works: **bold**, lists and links."),
     )
     region = forms.ChoiceField(label=_("Region"), required=False, choices=_ANY_REGION)
-    tags = forms.CharField(
+    tags = OneLineField(
         label=_("Tags"),
         required=False,
         max_length=200,
@@ -38,19 +36,10 @@ class NeedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = _ANY_REGION + list(Region.choices)
 
-    def clean_title(self):
-        title = _one_line(self.cleaned_data["title"])
-        if not title:
-            raise forms.ValidationError(_("Please write what you need."))
-        return title
-
-    def clean_description(self):
-        return self.cleaned_data["description"].strip()
-
     def clean_tags(self):
         tags = []
         for raw in self.cleaned_data["tags"].split(","):
-            tag = _one_line(raw).lstrip("#").lower()
+            tag = clean_one_line(clean_one_line(raw).lstrip("#")).lower()
             if not tag or tag in tags:
                 continue
             if len(tag) > MAX_TAG_LENGTH:
@@ -69,7 +58,7 @@ class NeedStatusForm(forms.Form):
     """Authors close or reopen their own need; planners set any status."""
 
     status = forms.ChoiceField(label=_("Status"), widget=forms.RadioSelect)
-    reason = forms.CharField(
+    reason = OneLineField(
         label=_("Reason"),
         required=False,
         max_length=300,
@@ -94,9 +83,6 @@ class NeedStatusForm(forms.Form):
             (value, label) for value, label in NeedStatus.choices if value in allowed
         ]
 
-    def clean_reason(self):
-        return _one_line(self.cleaned_data["reason"])
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == NeedStatus.CLOSED and not cleaned.get("reason"):
@@ -105,19 +91,13 @@ class NeedStatusForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = MarkdownField(
         label=_("Comment"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Markdown works: **bold**, lists and links."),
         error_messages={"required": _("Please write a comment.")},
     )
-
-    def clean_body(self):
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError(_("Please write a comment."))
-        return body
 
 
 class FollowUpForm(forms.Form):
@@ -126,16 +106,13 @@ class FollowUpForm(forms.Form):
         choices=FollowUpAnswerChoice.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = PlainTextField(
         label=_("Anything to add?"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Organisers read it to plan the next meetups."),
     )
-
-    def clean_comment(self):
-        return self.cleaned_data["comment"].strip()
 
 
 SORTS = [
@@ -150,7 +127,7 @@ class BoardFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG_LENGTH)
+    tag = OneLineField(label=_("Tag"), required=False, max_length=MAX_TAG_LENGTH)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def __init__(self, *args, **kwargs):
@@ -163,7 +140,7 @@ class BoardFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions")), *Region.choices]
 
     def clean_tag(self):
-        return _one_line(self.cleaned_data["tag"]).lstrip("#").lower()
+        return self.cleaned_data["tag"].lstrip("#").lower()
 
     def filters(self) -> dict:
         """The valid filters only; an invalid field counts as not set."""

@@ -1,6 +1,5 @@
 """The one place that turns user Markdown into safe HTML, once, at write time."""
 
-import re
 import signal
 import threading
 
@@ -8,6 +7,8 @@ import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 from markdown.extensions import Extension
+
+from netvaerk.text import strip_control_chars
 
 MAX_SOURCE_CHARS = 50_000
 MAX_HTML_CHARS = 200_000
@@ -34,9 +35,6 @@ class _NoRawHtml(Extension):
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _NoRawHtml()]
 
-# C0 control characters except tab and newline, and DEL.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 class MarkupError(ValueError):
     """The text cannot be published as it is (too long, or too costly to render)."""
@@ -51,8 +49,8 @@ class _Alarm(Exception):
 
 
 def clean_source(source: str) -> str:
-    source = source.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", source)
+    """Newlines as "\\n", no control characters (the rule in netvaerk.text)."""
+    return strip_control_chars(source)
 
 
 def _set_link_rel(attrs, new=False):

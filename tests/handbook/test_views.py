@@ -187,7 +187,7 @@ def test_edit_form_starts_with_the_current_text(leader_client, page):
         {"title": "Titel", "body": "Min lange tekst, der ikke må gå tabt.", "lesson_number": "0"},
         {"title": "Titel", "body": "Min lange tekst, der ikke må gå tabt.", "lesson_number": "x"},
         {"title": "Titel", "body": "Min lange tekst, der ikke må gå tabt.", "lesson_number": "1e9"},
-        {"title": "Ti\x00tel", "body": "Min lange tekst, der ikke må gå tabt."},
+        {"title": "\x00\u200b", "body": "Min lange tekst, der ikke må gå tabt."},
     ],
 )
 def test_invalid_edits_keep_the_text(leader_client, page, data):
