@@ -1,0 +1,107 @@
+"""What axe does not catch: the focus ring's contrast, reflow on a phone and
+the language of what members write."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from forum import services as forum_services
+from moeder import services as meetups
+from moeder.models import Meetup
+from tests.browser.conftest import assert_focus_visible, contrast
+from tests.factories import PASSWORD, CategoryFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WHITE = (255, 255, 255)
+
+
+def log_in(page, site, email):
+    page.goto(site + "/konto/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.locator(".account-menu summary")).to_be_visible()
+
+
+def tab_through(page) -> list[dict]:
+    """Tab from the top of the page to its end, measuring each focus ring."""
+    page.locator("body").focus()
+    page.evaluate("window.__firstFocus = null")
+    rings = []
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        done = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return true;
+              if (window.__firstFocus === el) return true;
+              window.__firstFocus = window.__firstFocus || el;
+              return false;
+            }"""
+        )
+        if done:
+            return rings
+        rings.append(assert_focus_visible(page))
+    raise AssertionError(f"{page.url}: Tab never left the page")
+
+
+def a_thread(author):
+    thread = forum_services.start_thread(
+        category=CategoryFactory(name="Spørg netværket", slug="spoerg"),
+        author=author,
+        title="Hvordan kommer jeg i gang med OSS-moms?",
+        kind="question",
+        body="Jeg sælger til **Tyskland**. Hvad gør jeg?",
+    )
+    forum_services.post_reply(
+        thread=thread, author=UserFactory(), body="Tilmeld dig OSS hos Skattestyrelsen."
+    )
+    return thread
+
+
+def a_meetup(organiser, days=9, **fields):
+    starts = timezone.now() + timedelta(days=days)
+    meetup = meetups.create_meetup(
+        creator=organiser,
+        title=fields.pop("title", "Netværksmøde i Aarhus"),
+        kind=fields.pop("kind", "network"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue_name="Kulturhuset",
+        capacity=10,
+        **fields,
+    )
+    Meetup.objects.filter(pk=meetup.pk).update(status="published")
+    return meetup
+
+
+def test_the_focus_ring_reaches_3_to_1_on_light_and_dark_parts(site, page):
+    """Every control on a visitor's and a member's pages, header and footer
+    (dark) and content (light), shows a ring of at least 3:1 when focused."""
+    member = UserFactory(email="fokus@example.com", display_name="Frede Fokus")
+    thread = a_thread(member)
+    meetup = a_meetup(UserFactory(roles=["organiser"]))
+
+    page.goto(site + "/")
+    rings = tab_through(page)
+    log_in(page, site, "fokus@example.com")
+    for path in (thread.get_absolute_url(), meetup.get_absolute_url(), "/behov/nyt/"):
+        page.goto(site + path)
+        rings += tab_through(page)
+    page.locator(".account-menu summary").press("Enter")  # the open member's menu
+    rings += tab_through(page)
+
+    on_light = [r for r in rings if contrast(r["background"], WHITE) < 1.5]
+    on_dark = [r for r in rings if contrast(r["background"], WHITE) >= 3]
+    assert len(on_light) > 20 and len(on_dark) > 10, (len(on_light), len(on_dark))
+    # Technique C40: the ring's two colours are at least 9:1 apart, so one of
+    # them reaches 3:1 on any background the site may add later.
+    for ring in rings:
+        assert len(ring["rings"]) == 2, ring
+        assert contrast(*ring["rings"]) >= 9, ring
