@@ -85,7 +85,11 @@ _axe = Axe()
 
 @pytest.fixture
 def assert_accessible():
+    """axe finds no WCAG A/AA violation, and the page fits a phone (see
+    assert_fits): every page a journey checks is checked at 320 px too."""
+
     def check(page):
+        assert_fits(page)
         results = _axe.run(
             page,
             options={
@@ -104,6 +108,7 @@ def assert_accessible_nojs(browser, assert_accessible):
     JavaScript-enabled context beside the one that has it turned off."""
 
     def check(page):
+        assert_fits(page)  # without JavaScript the menu is open: it must fit too
         context = browser.new_context(storage_state=page.context.storage_state(), locale="da-DK")
         try:
             twin = context.new_page()
@@ -129,6 +134,8 @@ _OVERFLOW_JS = """() => {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.right <= width + 1) continue;
     if ([...el.children].some((child) => child.getBoundingClientRect().right > width + 1)) continue;
+    const scroller = el.parentElement && el.parentElement.closest(".table-responsive, pre");
+    if (scroller && scroller.getBoundingClientRect().right <= width + 1) continue;  // inside
     const id = el.id ? "#" + el.id : "";
     const cls = el.classList.length ? "." + [...el.classList].join(".") : "";
     culprits.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(box.right)}px)`);

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from forum import services as forum_services
 from moeder import services as meetups
-from moeder.models import Meetup
-from tests.browser.conftest import assert_focus_visible, contrast
+from moeder.models import Meetup, Rsvp
+from tests.browser.conftest import assert_fits, assert_focus_visible, contrast
 from tests.factories import PASSWORD, CategoryFactory, UserFactory
 
 pytestmark = [
@@ -105,3 +105,19 @@ def test_the_focus_ring_reaches_3_to_1_on_light_and_dark_parts(site, page):
     for ring in rings:
         assert len(ring["rings"]) == 2, ring
         assert contrast(*ring["rings"]) >= 9, ring
+
+
+def test_the_organisers_insights_fit_a_phone(site, page):
+    """/moeder/indsigt/ with a year of meetups (its widest page), at 320 and 390 px."""
+    organiser = UserFactory(
+        email="tovholder@example.com", display_name="Tove Tovholder", roles=["organiser"]
+    )
+    for days, kind in ((-20, "network"), (-80, "professional"), (-140, "social")):
+        meetup = a_meetup(organiser, days=days, kind=kind, title=f"Møde for {-days} dage siden")
+        for _ in range(3):
+            Rsvp.objects.create(meetup=meetup, member=UserFactory(), answer="yes")
+    log_in(page, site, "tovholder@example.com")
+    for path in ("/moeder/indsigt/", "/moeder/", "/moeder/mit-fremmoede/", "/behov/planlaeg/"):
+        page.goto(site + path)
+        assert_fits(page, 320)
+        assert_fits(page, 390)
