@@ -121,3 +121,36 @@ def test_the_organisers_insights_fit_a_phone(site, page):
         page.goto(site + path)
         assert_fits(page, 320)
         assert_fits(page, 390)
+
+
+def test_danish_text_is_read_as_danish_on_the_english_site(site, browser, page):
+    """A Danish member writes in the Danish site; on /en/ the page is English
+    but the question, the answer and the names keep lang="da"."""
+    UserFactory(email="dansk@example.com", display_name="Søren Østergaard", language="da")
+    UserFactory(email="english@example.com", display_name="Emma English", language="en")
+    category = CategoryFactory(name="Spørg netværket", slug="spoerg")
+    log_in(page, site, "dansk@example.com")
+    page.goto(site + "/forum/ny/")
+    page.get_by_label("Kategori").select_option(str(category.pk))
+    page.get_by_label("Titel").fill("Hvordan kommer jeg i gang med OSS-moms?")
+    page.get_by_label("Tekst").fill("Jeg sælger til Tyskland. Hvad gør jeg?")
+    page.get_by_role("button", name="Udgiv").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("OSS-moms")
+    path = page.url.removeprefix(site)
+
+    reader = browser.new_page()
+    reader.set_default_timeout(10_000)
+    log_in(reader, site, "english@example.com")
+    reader.goto(site + "/en" + path)
+    reader.get_by_label("Your reply").fill("Register for OSS with the Danish tax agency.")
+    reader.get_by_role("button", name="Post reply").click()
+    expect(reader.locator(".post")).to_have_count(2)
+
+    def language_of(locator):
+        return locator.evaluate("el => el.closest('[lang]').lang")
+
+    expect(reader.locator("html")).to_have_attribute("lang", "en")
+    assert language_of(reader.get_by_role("heading", level=1).get_by_text("OSS-moms")) == "da"
+    assert language_of(reader.locator(".post-body", has_text="Tyskland")) == "da"
+    assert language_of(reader.locator(".post-body", has_text="tax agency")) == "en"
+    assert language_of(reader.get_by_role("link", name="Søren Østergaard").first) == "da"
