@@ -40,6 +40,7 @@ class CategoryQuerySet(models.QuerySet):
         return self.ordered().annotate(
             latest_thread_id=Subquery(latest.values("pk")[:1]),
             latest_thread_title=Subquery(latest.values("title")[:1]),
+            latest_thread_language=Subquery(latest.values("language")[:1]),
             latest_thread_slug=Subquery(latest.values("slug")[:1]),
             latest_posted_at=Subquery(latest.values("last_posted_at")[:1]),
         )
@@ -126,6 +127,11 @@ class Thread(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, allow_unicode=True)
     kind = models.CharField(
         _("kind"), max_length=12, choices=ThreadKind.choices, default=ThreadKind.QUESTION
+    )
+    # The language of the title (its author's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,6 +266,11 @@ class Post(models.Model):
     )
     body = models.TextField(_("text"), max_length=50_000)
     body_html = models.TextField(editable=False)
+    # The language it was written in (the author's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     reaction_count = models.PositiveIntegerField(_("thanks"), default=0)

@@ -101,7 +101,8 @@ def start_thread(
     created_at=None,
 ) -> Thread:
     """Create a thread with its first post. A repeated submission returns the first.
-    `created_at`: when an approved post was written (else now)."""
+    `created_at`: when an approved post was written (else now). Title and post
+    take the author's language, for lang= where they are shown."""
     if submission_key:
         existing = (
             Post.objects.filter(author=author, submission_key=submission_key, number=1)
@@ -117,6 +118,7 @@ def start_thread(
         slug=thread_slug(title),
         kind=kind,
         author=author,
+        language=author.language,
         created_at=now,
         last_posted_at=now,
         last_poster=author,
@@ -128,6 +130,7 @@ def start_thread(
         author=author,
         body=body,
         body_html=render_markdown(body),
+        language=author.language,
         created_at=now,
         submission_key=submission_key,
     )
@@ -215,7 +218,8 @@ def post_reply(
     *, thread: Thread, author: User, body: str, submission_key: str = "", created_at=None
 ) -> Post:
     """Add a reply. A repeated submission (double click) returns the first post.
-    `created_at`: when an approved post was written (it still comes last)."""
+    `created_at`: when an approved post was written (it still comes last). The
+    post takes the author's language."""
     if submission_key:
         existing = Post.objects.filter(author=author, submission_key=submission_key).first()
         if existing:
@@ -232,6 +236,7 @@ def post_reply(
                 author=author,
                 body=body,
                 body_html=body_html,
+                language=author.language,
                 created_at=now,
                 submission_key=submission_key,
             )

@@ -75,6 +75,11 @@ class Meetup(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, allow_unicode=True)
     description = models.TextField(_("description"), max_length=20_000, blank=True)
     description_html = models.TextField(editable=False, blank=True)
+    # The language of title and description (the organiser's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
     kind = models.CharField(
         _("kind"), max_length=14, choices=MeetupKind.choices, default=MeetupKind.NETWORK
     )

@@ -38,6 +38,9 @@ def meetup_slug(title: str) -> str:
 
 @transaction.atomic
 def create_meetup(*, creator: User, hosts: list[User] | None = None, **fields) -> Meetup:
+    """`language`: what title and description are written in; the creator's
+    language unless the text comes from elsewhere (a need, a forum thread)."""
+    fields.setdefault("language", creator.language)
     fields["description_html"] = render_markdown(fields.get("description", ""))
     meetup = Meetup.objects.create(created_by=creator, slug=meetup_slug(fields["title"]), **fields)
     set_hosts(meetup=meetup, hosts=hosts or [])

@@ -69,6 +69,11 @@ class Need(models.Model):
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     description_html = models.TextField(editable=False, blank=True)
+    # The language it was written in (the author's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
     region = models.CharField(
         _("region"),
         max_length=20,
@@ -177,6 +182,11 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"), max_length=5000)
     body_html = models.TextField(editable=False)
+    # The language it was written in (the author's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -148,6 +148,7 @@ def post_need(
         description=description,
         description_html=_render(description),
         region=region,
+        language=author.language,
     )
     _set_tags(need, list(tags))
     return need
@@ -220,7 +221,9 @@ def add_comment(*, need: Need, author: User, body: str) -> Comment:
     locked = _lock(need)
     if locked.is_closed:
         raise NeedClosed
-    comment = Comment.objects.create(need=locked, author=author, body=body, body_html=_render(body))
+    comment = Comment.objects.create(
+        need=locked, author=author, body=body, body_html=_render(body), language=author.language
+    )
     Need.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
@@ -251,6 +254,7 @@ def plan_need(*, need: Need, organiser: User) -> Meetup:
         creator=organiser,
         title=locked.title[:150],
         description=f"{description}\n\n{note}".strip(),
+        language=locked.language,  # the need's words
         kind="network",
         regions=[locked.region] if locked.region else [],
         starts_at=starts_at,
@@ -475,6 +479,7 @@ def plan_thread_meetup(*, thread: Thread, region: str, organiser: User) -> Meetu
         title=thread.title[:150],
         description=gettext("Members asked for a meetup about the forum thread %(link)s.")
         % {"link": link},
+        language=thread.language,  # the thread's title
         kind="network",
         regions=[region],
         starts_at=starts_at,
@@ -507,7 +512,14 @@ def thread_signal_context(user, thread: Thread) -> dict:
         offer.region: offer.meetup
         for offer in ThreadMeetup.objects.filter(thread=thread, meetup__isnull=False)
         .select_related("meetup")
-        .only("region", "meetup__title", "meetup__slug", "meetup__status", "meetup__starts_at")
+        .only(
+            "region",
+            "meetup__title",
+            "meetup__language",
+            "meetup__slug",
+            "meetup__status",
+            "meetup__starts_at",
+        )
     }
     can_plan = can_plan_thread_meetup(user, thread)
     labels = dict(Region.choices)

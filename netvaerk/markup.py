@@ -111,12 +111,21 @@ def _render_in_time(source: str, seconds: float) -> str:
     return outcome["html"]
 
 
+def _wrap_tables(html: str) -> str:
+    """A table scrolls in its own box, so that a wide one does not make the
+    page scroll sideways on a phone. Only the cleaner's output is touched: a
+    bare `<table>` there comes from Markdown (raw HTML arrives escaped)."""
+    return html.replace("<table>", '<div class="table-responsive"><table>').replace(
+        "</table>", "</table></div>"
+    )
+
+
 def render_markdown(source: str) -> str:
     """Render Markdown to sanitised HTML. Raises MarkupError when it cannot."""
     source = clean_source(source)
     if len(source) > MAX_SOURCE_CHARS:
         raise MarkupError("source too long")
-    html = _cleaner.clean(_render_in_time(source, RENDER_SECONDS))
+    html = _wrap_tables(_cleaner.clean(_render_in_time(source, RENDER_SECONDS)))
     if len(html) > MAX_HTML_CHARS:
         raise MarkupError("rendered text too long")
     return html

@@ -13,7 +13,8 @@ def test_markdown_features():
     assert "<em>kursiv</em>" in html
     assert "<li>a</li>" in html
     assert "kode &lt;b&gt;" in html
-    assert "<table>" in html
+    assert '<div class="table-responsive"><table>' in html  # scrolls on its own on a phone
+    assert "</table></div>" in html
 
 
 @pytest.mark.parametrize(

@@ -271,3 +271,18 @@ def test_forbidden_page_is_translated_in_english(member_client):
     response = member_client.get("/en/medlemmer/roller/")
     assert response.status_code == 403
     assert "You do not have access to this page" in response.text
+
+
+def test_every_table_scrolls_in_its_own_box():
+    """A wide table must not make a page scroll sideways on a phone (WCAG 1.4.10):
+    each one sits directly in a `.table-responsive` wrapper."""
+    import re
+
+    unwrapped = []
+    for template in (BASE_DIR / "templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        for match in re.finditer(r"<table\b", text):
+            before = re.sub(r"\{%[^%]*%\}|\s", "", text[: match.start()])
+            if not before.endswith('<divclass="table-responsive">'):
+                unwrapped.append(str(template.relative_to(BASE_DIR)))
+    assert unwrapped == []

@@ -204,6 +204,7 @@ def split_posts(
         title=title,
         slug=forum_services.thread_slug(title),
         kind=source.kind,
+        language=actor.language,  # the moderator wrote the title
         author_id=first.author_id,
         created_at=first.created_at,
         last_posted_at=moving[-1].created_at,

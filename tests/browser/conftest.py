@@ -5,6 +5,7 @@ where a missing browser fails the run.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -84,7 +85,11 @@ _axe = Axe()
 
 @pytest.fixture
 def assert_accessible():
+    """axe finds no WCAG A/AA violation, and the page fits a phone (see
+    assert_fits): every page a journey checks is checked at 320 px too."""
+
     def check(page):
+        assert_fits(page)
         results = _axe.run(
             page,
             options={
@@ -103,6 +108,7 @@ def assert_accessible_nojs(browser, assert_accessible):
     JavaScript-enabled context beside the one that has it turned off."""
 
     def check(page):
+        assert_fits(page)  # without JavaScript the menu is open: it must fit too
         context = browser.new_context(storage_state=page.context.storage_state(), locale="da-DK")
         try:
             twin = context.new_page()
@@ -112,3 +118,134 @@ def assert_accessible_nojs(browser, assert_accessible):
             context.close()
 
     return check
+
+
+# --- Reflow: no page scrolls sideways on a phone (WCAG 1.4.10) ---------------
+
+PHONE_WIDTH = 320  # CSS px: WCAG's reflow width, narrower than any phone in use
+
+_OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  if (root.scrollWidth <= width) return null;
+  // Name the deepest elements that stick out, to say what to fix.
+  const culprits = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    if ([...el.children].some((child) => child.getBoundingClientRect().right > width + 1)) continue;
+    const scroller = el.parentElement && el.parentElement.closest(".table-responsive, pre");
+    if (scroller && scroller.getBoundingClientRect().right <= width + 1) continue;  // inside
+    const id = el.id ? "#" + el.id : "";
+    const cls = el.classList.length ? "." + [...el.classList].join(".") : "";
+    culprits.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(box.right)}px)`);
+    if (culprits.length === 5) break;
+  }
+  return {scrollWidth: root.scrollWidth, width: width, culprits: culprits};
+}"""
+
+
+def assert_fits(page, width: int = PHONE_WIDTH) -> None:
+    """The page, laid out `width` CSS px wide, does not scroll sideways. The
+    viewport is put back afterwards, so a journey can go on where it was."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        overflow = page.evaluate(_OVERFLOW_JS)
+    finally:
+        page.set_viewport_size(before)
+    assert overflow is None, (
+        f"{page.url} scrolls sideways at {width} px: it is {overflow['scrollWidth']} px wide; "
+        f"sticking out: {', '.join(overflow['culprits'])}"
+    )
+
+
+# --- The focus indicator (WCAG 1.4.11, 2.4.7) --------------------------------
+
+_FOCUS_RING_JS = """(el) => {
+  el.getAnimations().forEach((transition) => transition.finish());  // Bootstrap's fade-in
+  const style = getComputedStyle(el);
+  // What is around the control: the first opaque background among its
+  // ancestors, with translucent ones blended in on the way up.
+  const layers = [];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const bg = getComputedStyle(node).backgroundColor;
+    layers.push(bg);
+    if (!bg.startsWith("rgba") || bg.endsWith(", 1)")) break;
+  }
+  const name = (el.getAttribute("aria-label") || el.innerText || el.value || el.name || "")
+    .trim().slice(0, 40);
+  return {
+    element: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} “${name}”`,
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth),
+    outlineColor: style.outlineColor,
+    boxShadow: style.boxShadow,
+    layers: layers,
+  };
+}"""
+
+_RGB = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
+
+
+def _rgba(text: str) -> tuple[float, float, float, float]:
+    match = _RGB.search(text)
+    assert match, text
+    r, g, b, a = match.groups()
+    return float(r), float(g), float(b), 1.0 if a is None else float(a)
+
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb[:3]
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(one, other) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _background(layers: list[str]) -> tuple[float, float, float]:
+    """Blend the ancestors' backgrounds from the page (white) up to the nearest."""
+    colour = (255.0, 255.0, 255.0)
+    for layer in reversed(layers):
+        r, g, b, a = _rgba(layer)
+        colour = tuple(a * new + (1 - a) * old for new, old in zip((r, g, b), colour))
+    return colour
+
+
+def focus_ring(page) -> dict:
+    """The focused element's indicator: its colours, the background around it
+    and the best contrast of a ring colour against that background."""
+    found = page.evaluate_handle("document.activeElement").evaluate(_FOCUS_RING_JS)
+    rings = []
+    if found["outlineStyle"] not in ("none", "hidden") and found["outlineWidth"] >= 2:
+        rings.append(_rgba(found["outlineColor"]))
+    # Box shadows that draw a ring: no offset, no blur, a spread (e.g. "… 0px 0px 0px 6px").
+    for shadow in re.split(r",\s*(?![^()]*\))", found["boxShadow"]):
+        if _RGB.search(shadow) and re.search(r"0px 0px 0px [1-9]", shadow):
+            rings.append(_rgba(shadow))
+    background = _background(found["layers"])
+    visible = [ring for ring in rings if ring[3] == 1.0]
+    return {
+        "element": found["element"],
+        "rings": visible,
+        "box_shadow": found["boxShadow"],
+        "background": background,
+        "contrast": max((contrast(ring, background) for ring in visible), default=1.0),
+    }
+
+
+def assert_focus_visible(page) -> dict:
+    """The focused element shows a ring that reaches 3:1 against what is around it."""
+    ring = focus_ring(page)
+    assert ring["contrast"] >= 3, (
+        f"{page.url}: the focus ring of {ring['element']} reaches only "
+        f"{ring['contrast']:.2f}:1 against rgb{ring['background']} "
+        f"(rings: {ring['rings']}, box-shadow: {ring['box_shadow']})"
+    )
+    return ring

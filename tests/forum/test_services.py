@@ -117,3 +117,19 @@ def test_tags_are_reused():
         body="b", tags=["Moms"],
     )  # fmt: skip
     assert Tag.objects.count() == 1
+
+
+def test_threads_and_posts_keep_the_language_their_author_wrote_in():
+    dane, brit = UserFactory(language="da"), UserFactory(language="en")
+    thread = services.start_thread(
+        category=CategoryFactory(), author=dane, title="Moms", kind="question", body="Hjælp"
+    )
+    reply = services.post_reply(thread=thread, author=brit, body="Register for OSS.")
+    assert (thread.language, thread.posts.get(number=1).language) == ("da", "da")
+    assert reply.language == "en"
+    # Written is written: a later change of the author's language changes nothing.
+    brit.language = "da"
+    brit.save()
+    services.edit_post(post=reply, editor=brit, body="Register for OSS, please.")
+    reply.refresh_from_db()
+    assert reply.language == "en"

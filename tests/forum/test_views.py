@@ -560,3 +560,27 @@ def test_invalid_utf8_in_a_post_is_not_a_server_error(member_client):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code in (200, 302)
+
+
+def test_danish_text_is_marked_danish_on_english_pages(client_for):
+    """Screen readers pronounce text by its lang: /en/ pages are lang="en", so
+    what members wrote in Danish carries lang="da" (and names dir="auto")."""
+    from django.utils import translation
+
+    category = CategoryFactory(read_access=Access.EVERYONE, name="Spørgsmål", slug="sporgsmal")
+    dane = UserFactory(language="da", display_name="Søren Østergaard")
+    thread = services.start_thread(
+        category=category, author=dane, title="Hvad koster en revisor?", kind="question",
+        body="Jeg har fået et tilbud.",
+    )  # fmt: skip
+    services.post_reply(thread=thread, author=UserFactory(language="en"), body="Ask around.")
+    client = client_for(UserFactory(language="en"))
+    with translation.override("en"):
+        detail, listing = thread.get_absolute_url(), reverse("forum:latest")
+    page = client.get(detail).text
+    assert '<html lang="en">' in page
+    assert '<span lang="da" dir="auto">Hvad koster en revisor?</span>' in page
+    assert '<div class="card-body post-body" lang="da"><p>Jeg har fået et tilbud.</p>' in page
+    assert '<div class="card-body post-body" lang="en"><p>Ask around.</p>' in page
+    assert 'lang="da" dir="auto">Søren Østergaard</a>' in page
+    assert 'lang="da" dir="auto">Hvad koster en revisor?</a>' in client.get(listing).text

@@ -249,3 +249,14 @@ def test_cancelling_opens_the_needs_it_was_planned_for(sent):
     services.cancel(meetup=meetup, actor=meetup.created_by, reason="Få tilmeldte")
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN and need.meetup is None
+
+
+def test_a_meetup_keeps_the_language_its_organiser_wrote_it_in():
+    starts = timezone.now() + timedelta(days=7)
+    meetup = services.create_meetup(
+        creator=UserFactory(roles=["organiser"], language="en"),
+        title="Founders' breakfast",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    assert meetup.language == "en"

@@ -361,3 +361,17 @@ def test_odd_check_in_ids_never_500(client_for):
         reverse("moeder:meetup_check_in", args=[meetup.pk]), {"came": ["²", "abc", "9" * 40]}
     )
     assert response.status_code == 302
+
+
+def test_a_danish_meetup_is_marked_danish_on_english_pages(client_for):
+    from django.utils import translation
+
+    meetup = make_meetup(title="Julefrokost i Aarhus", description="Vi spiser *sild*.")
+    client = client_for(UserFactory(language="en"))
+    with translation.override("en"):
+        detail, listing = meetup.get_absolute_url(), reverse("moeder:index")
+    page = client.get(detail).text
+    assert '<html lang="en">' in page
+    assert '<span lang="da" dir="auto">Julefrokost i Aarhus</span>' in page
+    assert '<div class="post-body mb-4" lang="da"><p>Vi spiser <em>sild</em>.</p>' in page
+    assert 'lang="da" dir="auto">Julefrokost i Aarhus</a>' in client.get(listing).text

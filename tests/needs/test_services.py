@@ -300,3 +300,14 @@ def test_a_staff_only_thread_is_offered_only_to_those_who_may_read_it(
             services.signal_thread, thread=thread, member=UserFactory(), region="midtjylland"
         )
     assert not Notification.objects.filter(recipient=organiser).exists()
+
+
+def test_needs_comments_and_their_meetup_drafts_keep_the_language_they_were_written_in():
+    brit, dane = UserFactory(language="en"), UserFactory(language="da")
+    need = services.post_need(author=brit, title="Sparring on exports", region="midtjylland")
+    comment = services.add_comment(need=need, author=dane, body="Jeg kommer gerne.")
+    assert (need.language, comment.language) == ("en", "da")
+    # The draft takes the need's words, so it takes the need's language too.
+    organiser = UserFactory(roles=["organiser"], language="da")
+    meetup = services.plan_need(need=need, organiser=organiser)
+    assert meetup.language == "en"

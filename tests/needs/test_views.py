@@ -409,3 +409,15 @@ def test_the_thread_include_renders(rf, member, organiser):
 def test_the_board_speaks_danish(client):
     page = client.get(reverse("needs:board")).text
     assert "Ønsker &amp; behov" in page or "Ønsker & behov" in page
+
+
+def test_a_danish_need_and_its_comments_are_marked_danish_on_english_pages(member):
+    need = NeedFactory(title="Sparring om eksport", language="da")
+    CommentFactory(need=need, body_html="<p>Jeg er med.</p>", language="da")
+    client = english_client(UserFactory(language="en"))
+    page = client.get(en_url("needs:need_detail", pk=need.pk, slug=need.slug)).text
+    assert '<html lang="en">' in page
+    assert '<span lang="da" dir="auto">Sparring om eksport</span>' in page
+    assert '<div class="post-body mb-3" lang="da"><p>Hvem vil være med?</p></div>' in page
+    assert '<div class="post-body" lang="da"><p>Jeg er med.</p></div>' in page
+    assert 'lang="da" dir="auto">Sparring om eksport</a>' in client.get(en_url("needs:board")).text
