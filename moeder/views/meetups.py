@@ -1,18 +1,14 @@
 """Meetup pages: lists, a meetup, organising it, answering, check-in."""
 
-import csv
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import is_member, is_network_leader, is_suspended, require
+from accounts.permissions import is_member, require
 from moeder import calendar, notify, services
 from moeder.extensions import meetup_panels
 from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
@@ -169,101 +165,6 @@ def _render_detail(request, meetup, *, form=None, status=200):
 
 
 @login_required
-@limit_writes("moeder_rsvp")
-@require_POST
-def rsvp(request, pk):
-    meetup = _meetup_or_404(request, pk)
-    if not can_rsvp(request.user, meetup):
-        messages.error(request, _("This meetup is not open for answers any more."))
-        return redirect(meetup)
-    form = RsvpForm(request.POST, meetup=meetup, questions=meetup.questions.all())
-    if not form.is_valid():
-        return _render_detail(request, meetup, form=form, status=200)
-    return _save_answer(request, meetup, request.user, form)
-
-
-def _save_answer(request, meetup, member, form):
-    """Save the answer with a message; returns the redirect to the meetup."""
-    try:
-        saved = services.answer(
-            meetup=meetup,
-            member=member,
-            answer=form.cleaned_data["answer"],
-            guests=form.cleaned_data.get("guests") or 0,
-            answers=form.answers(),
-            show_in_list=form.cleaned_data["show_in_list"],
-            morning_reminder=form.cleaned_data["morning_reminder"],
-        )
-    except services.MeetupError as refused:
-        messages.error(request, str(refused))
-        return redirect(meetup)
-    if saved.waitlisted:
-        messages.info(
-            request,
-            _(
-                "The meetup is full: you are on the waitlist and will get an "
-                "email if a seat frees up."
-            ),
-        )
-    elif saved.answer == Answer.YES:
-        messages.success(request, _("See you there! Your answer is saved."))
-    else:
-        messages.success(request, _("Your answer is saved."))
-    return redirect(meetup)
-
-
-@login_required
-@limit_writes("moeder_rsvp")
-@require_POST
-def rsvp_withdraw(request, pk):
-    meetup = _meetup_or_404(request, pk)
-    try:
-        services.withdraw(meetup=meetup, member=request.user)
-    except services.MeetupError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Your answer is withdrawn."))
-    return redirect(meetup)
-
-
-@limit_writes("moeder_rsvp")
-@require_http_methods(["GET", "POST"])
-def rsvp_token(request, token):
-    """The Ja / Måske / Nej links in an invitation: no login needed. GET shows
-    the answer ready to confirm (link scanners in mail programs open links, so
-    a GET never answers); one click on the page saves it."""
-    found = notify.read_rsvp_token(token)
-    if found is None:
-        return render(request, "moeder/rsvp_token_invalid.html", status=404)
-    member, meetup = found
-    questions = list(meetup.questions.all())
-    # The same rules as answering on the page, for the member the link names.
-    open_ = can_rsvp(member, meetup) and not is_suspended(member)
-    choice = request.GET.get("svar", Answer.YES)
-    initial = {"answer": choice if choice in Answer.values else Answer.YES}
-    mine = Rsvp.objects.filter(meetup=meetup, member=member).first()
-    if mine:
-        initial.update(
-            guests=mine.guests,
-            show_in_list=mine.show_in_list,
-            morning_reminder=mine.morning_reminder,
-        )
-        for qa in QuestionAnswer.objects.filter(rsvp=mine):
-            initial[f"q{qa.question_id}"] = qa.choices or qa.text
-    form = RsvpForm(form_data(request), meetup=meetup, questions=questions, initial=initial)
-    if request.method == "POST" and open_ and form.is_valid():
-        _save_answer(request, meetup, member, form)
-        # Back to this page: a visitor who is not logged in may not see a
-        # regional meetup's page, but this link keeps working for them.
-        return redirect(request.path)
-    return render(
-        request,
-        "moeder/rsvp_token.html",
-        {"meetup": meetup, "member": member, "form": form, "open": open_},
-    )
-
-
-@login_required
 @limit_writes("moeder_edit")
 @require_http_methods(["GET", "POST"])
 def meetup_create(request):
@@ -359,115 +260,4 @@ def meetup_questions(request, pk):
         request,
         "moeder/meetup_questions.html",
         {"meetup": meetup, "form": form, "questions": meetup.questions.all()},
-    )
-
-
-def _answers(meetup):
-    rsvps = list(
-        meetup.rsvps.select_related("member")
-        .prefetch_related(Prefetch("question_answers", queryset=QuestionAnswer.objects.all()))
-        .order_by("answer", "waitlisted", "member__display_name", "pk")
-    )
-    questions = list(meetup.questions.all())
-    for rsvp in rsvps:
-        by_question = {qa.question_id: qa.display for qa in rsvp.question_answers.all()}
-        rsvp.question_values = [by_question.get(q.pk, "") for q in questions]
-    return rsvps, questions
-
-
-@login_required
-def meetup_answers(request, pk):
-    meetup = _managed(request, pk)
-    rsvps, questions = _answers(meetup)
-    summary = []
-    for question in questions:
-        counts = Counter()
-        for rsvp in rsvps:
-            if rsvp.answer != Answer.YES:
-                continue
-            for qa in rsvp.question_answers.all():
-                if qa.question_id == question.pk:
-                    for value in qa.choices or ([qa.text] if qa.text else []):
-                        counts[value] += 1
-        summary.append((question, counts.most_common()))
-    return render(
-        request,
-        "moeder/meetup_answers.html",
-        {"meetup": meetup, "rsvps": rsvps, "questions": questions, "summary": summary},
-    )
-
-
-@login_required
-def meetup_answers_csv(request, pk):
-    meetup = _managed(request, pk)
-    rsvps, questions = _answers(meetup)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{meetup.slug}-svar.csv"'
-    response.write("\ufeff")  # so that Excel reads æøå
-    writer = csv.writer(response, delimiter=";")
-    # Addresses only for network leaders (the rule of accounts.permissions.can_see_email).
-    with_email = is_network_leader(request.user)
-    writer.writerow(
-        [
-            _("Name"),
-            *([_("Email")] if with_email else []),
-            _("Answer"),
-            _("Guests"),
-            _("Waitlist"),
-            _("Came"),
-        ]
-        + [q.text for q in questions]
-    )
-    for rsvp in rsvps:
-        writer.writerow(
-            [
-                _safe_cell(rsvp.member.display_name),
-                *([_safe_cell(rsvp.member.email)] if with_email else []),
-                rsvp.get_answer_display(),
-                rsvp.guests,
-                _("yes") if rsvp.waitlisted else "",
-                _("yes") if rsvp.checked_in_at else "",
-                *[_safe_cell(v) for v in rsvp.question_values],
-            ]
-        )
-    return response
-
-
-def _safe_cell(value: str) -> str:
-    """No spreadsheet formulas from members' text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-@login_required
-@limit_writes("moeder_edit")
-@require_http_methods(["GET", "POST"])
-def meetup_check_in(request, pk):
-    meetup = _managed(request, pk)
-    if request.method == "POST":
-        ids = _ids(request.POST.getlist("came"))
-        shown = _ids(request.POST.getlist("shown"))
-        count = services.set_checked_in(
-            meetup=meetup, came=ids, shown=shown | ids, actor=request.user
-        )
-        messages.success(request, _("Saved: %(count)s came.") % {"count": count})
-        return redirect("moeder:meetup_check_in", pk=meetup.pk)
-    rsvps = list(
-        meetup.rsvps.filter(answer__in=[Answer.YES, Answer.MAYBE], waitlisted=False)
-        .select_related("member")
-        .order_by("member__display_name", "pk")
-    )
-    yes = [r for r in rsvps if r.answer == Answer.YES]
-    came = [r for r in rsvps if r.checked_in_at]
-    return render(
-        request,
-        "moeder/meetup_check_in.html",
-        {
-            "meetup": meetup,
-            "rsvps": rsvps,
-            "yes_count": len(yes),
-            "came_count": len(came),
-            "no_shows": len([r for r in yes if not r.checked_in_at]),
-            "late_withdrawals": meetup.rsvps.filter(withdrew_late=True).count(),
-            "back": reverse("moeder:meetup_detail", args=[meetup.pk, meetup.slug]),
-        },
     )

@@ -1,0 +1,58 @@
+"""The forum's models, one module per area; everything is importable from here."""
+
+from forum.models.content import (
+    POSTS_PER_PAGE,
+    Access,
+    Category,
+    CategoryModerator,
+    CategoryQuerySet,
+    Post,
+    PostQuerySet,
+    PostRevision,
+    State,
+    Tag,
+    Thread,
+    ThreadKind,
+    ThreadQuerySet,
+    ThreadRead,
+)
+from forum.models.member import (
+    Bookmark,
+    BookmarkQuerySet,
+    CategoryFollow,
+    Draft,
+    DraftQuerySet,
+    Reaction,
+    TagFollow,
+    ThreadFollow,
+)
+from forum.models.search import FailedSearch, SearchRebuild, SearchSynonym, SearchWord
+
+__all__ = [
+    "POSTS_PER_PAGE",
+    "Access",
+    "Bookmark",
+    "BookmarkQuerySet",
+    "Category",
+    "CategoryFollow",
+    "CategoryModerator",
+    "CategoryQuerySet",
+    "Draft",
+    "DraftQuerySet",
+    "FailedSearch",
+    "Post",
+    "PostQuerySet",
+    "PostRevision",
+    "Reaction",
+    "SearchRebuild",
+    "SearchSynonym",
+    "SearchWord",
+    "State",
+    "Tag",
+    "TagFollow",
+    "Thread",
+    "ThreadFollow",
+    "ThreadKind",
+    "ThreadQuerySet",
+    "ThreadRead",
+]

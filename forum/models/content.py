@@ -1,0 +1,393 @@
+"""Categories, tags, threads and posts (with their revisions and category moderators)."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+POSTS_PER_PAGE = 20
+
+
+class Access(models.TextChoices):
+    """Who may read a category, or start threads in it."""
+
+    EVERYONE = "everyone", _("Everyone, also visitors who are not logged in")
+    MEMBERS = "members", _("Members")
+    STAFF = "staff", _("Moderators and network leaders")
+
+
+class State(models.TextChoices):
+    """Where moderation has put a thread or a post."""
+
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")  # by a moderator or by members' flags; the author sees why
+    DELETED = "deleted", _("Deleted")  # soft: network leaders can restore it
+    MERGED = "merged", _("Merged")  # threads only: its posts live on in `merged_into`
+
+
+class ThreadKind(models.TextChoices):
+    QUESTION = "question", _("Question")
+    DISCUSSION = "discussion", _("Discussion")
+
+
+class CategoryQuerySet(models.QuerySet):
+    def ordered(self):
+        return self.order_by("position", "name")
+
+    def for_index(self):
+        latest = Thread.objects.filter(category=OuterRef("pk")).order_by("-last_posted_at")
+        return self.ordered().annotate(
+            latest_thread_id=Subquery(latest.values("pk")[:1]),
+            latest_thread_title=Subquery(latest.values("title")[:1]),
+            latest_thread_language=Subquery(latest.values("language")[:1]),
+            latest_thread_slug=Subquery(latest.values("slug")[:1]),
+            latest_posted_at=Subquery(latest.values("last_posted_at")[:1]),
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    read_access = models.CharField(
+        _("who may read"), max_length=10, choices=Access.choices, default=Access.MEMBERS
+    )
+    start_access = models.CharField(
+        _("who may start threads"), max_length=10, choices=Access.choices, default=Access.MEMBERS
+    )
+    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forum:category_detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=40)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forum:tag_detail", kwargs={"slug": self.slug})
+
+
+class ThreadQuerySet(models.QuerySet):
+    def for_listing(self, user):
+        """What a thread list shows, never a post body; unread state for `user`."""
+        qs = (
+            self.select_related("category", "author", "last_poster")
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+            .order_by("-is_pinned", "-last_posted_at", "-pk")
+        )
+        if user.is_authenticated:
+            read = ThreadRead.objects.filter(user=user, thread=OuterRef("pk"))
+            qs = qs.annotate(last_read_number=Subquery(read.values("last_read_number")[:1]))
+        return qs
+
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
+    def questions(self):
+        return self.filter(kind=ThreadKind.QUESTION)
+
+    def unanswered(self):
+        return self.questions().filter(reply_count=0)
+
+    def unsolved(self):
+        return self.questions().filter(accepted_post__isnull=True)
+
+    def solved(self):
+        return self.filter(accepted_post__isnull=False)
+
+
+class Thread(models.Model):
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, allow_unicode=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ThreadKind.choices, default=ThreadKind.QUESTION
+    )
+    # The language of the title (its author's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="threads",
+        verbose_name=_("author"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="threads", verbose_name=_("tags"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_posted_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    first_reply_at = models.DateTimeField(_("first answer"), null=True, blank=True)
+    accepted_post = models.ForeignKey(
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted answer"),
+    )
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    lock_reason = models.CharField(_("why it is locked"), max_length=300, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PUBLISHED
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            # The lists' full order (pinned, latest, id as the tie-break), so
+            # that no list sorts its threads: it reads the first page off these.
+            models.Index(
+                fields=["-is_pinned", "-last_posted_at", "-id"], name="forum_thread_latest_idx"
+            ),
+            models.Index(
+                fields=["category", "-is_pinned", "-last_posted_at", "-id"],
+                name="forum_thread_category_idx",
+            ),
+            models.Index(
+                fields=["kind", "reply_count", "created_at"], name="forum_thread_unanswered_idx"
+            ),
+            models.Index(
+                fields=["category", "-last_posted_at"], name="forum_thread_cat_latest_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("forum:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def post_count(self) -> int:
+        return self.reply_count + 1
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == ThreadKind.QUESTION
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_post_id is not None
+
+    @property
+    def is_unread(self) -> bool:
+        last_read = getattr(self, "last_read_number", None)
+        return last_read is None or last_read < self.post_count
+
+    @property
+    def new_post_count(self) -> int:
+        """Posts since the member's last visit (0 if never opened: then all are new)."""
+        last_read = getattr(self, "last_read_number", None)
+        return self.post_count - last_read if last_read else 0
+
+    @property
+    def time_to_first_answer(self):
+        return self.first_reply_at - self.created_at if self.first_reply_at else None
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
+    def for_thread_page(self):
+        from forum.models.member import Reaction  # member.py builds on this module
+
+        return (
+            self.select_related("author")
+            .prefetch_related(
+                Prefetch(
+                    "reactions",
+                    queryset=Reaction.objects.select_related("user").order_by("created_at"),
+                    to_attr="reaction_list",
+                )
+            )
+            .order_by("number")
+        )
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread")
+    )
+    number = models.PositiveIntegerField(_("number in the thread"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"), max_length=50_000)
+    body_html = models.TextField(editable=False)
+    # The language it was written in (the author's language then), so pages
+    # can mark it: lang="da" on Danish text under /en/ (WCAG 3.1.2).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    reaction_count = models.PositiveIntegerField(_("thanks"), default=0)
+    # PostgreSQL full-text index (title A, tags B, body C; `danish` config),
+    # kept in step by forum.search. Unused (NULL) on SQLite, which has FTS5.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL: the title and tags alone (first posts only), a small vector
+    # whose own GIN index finds and ranks title matches without reading bodies.
+    head_vector = SearchVectorField(null=True, editable=False)
+    submission_key = models.CharField(max_length=40, blank=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PUBLISHED
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "number"], name="forum_post_number_unique"),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="forum_post_submission_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.thread} #{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("forum:post_permalink", kwargs={"pk": self.pk})
+
+    @property
+    def page_number(self) -> int:
+        return (self.number - 1) // POSTS_PER_PAGE + 1
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
+
+
+class ThreadRead(models.Model):
+    """How far a member has read a thread: one row per member and thread."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_reads"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    last_read_number = models.PositiveIntegerField(default=0)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="forum_one_read_per_thread")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.thread}: {self.last_read_number}"
+
+
+class PostRevision(models.Model):
+    """One version of a post's text; the first edit also stores the original."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    body = models.TextField(_("text"))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="forum_revision_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.post} v{self.number}"
+
+
+class CategoryModerator(models.Model):
+    """A member who moderates one category (moderators and network leaders
+    moderate every category)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="moderators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderated_categories"
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("category moderator")
+        verbose_name_plural = _("category moderators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "user"], name="forum_one_category_moderator"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.category}"
