@@ -49,6 +49,13 @@ def csrf_failure(request, reason=""):
 
 
 def too_many_requests(request, *, retry_after: int):
+    """Over one of our own limits (netvaerk.ratelimit): the page says how long to wait."""
     response = render(request, "429.html", {"retry_after": retry_after}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def rate_limited(request):
+    """Over one of allauth's limits (ACCOUNT_RATE_LIMITS): allauth calls the URLconf's
+    `handler429` with the request alone, so the page asks for a little patience."""
+    return render(request, "429.html", {"retry_after": None}, status=429)
