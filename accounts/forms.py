@@ -2,6 +2,7 @@ import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,15 @@ class SignupForm(AllauthSignupForm):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+    def try_save(self, request):
+        """An address that already has an account gets a mail instead of a
+        second account (ACCOUNT_PREVENT_ENUMERATION). Hash the password all the
+        same: the hash is most of a sign-up's time, and without it the answer
+        would come faster and tell that the address belongs to a member."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):
