@@ -202,3 +202,43 @@ def test_add_to_calendar_links_for_any_stored_time(name):
     assert datetime.strptime(last, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) == ends
     assert datetime.fromisoformat(outlook["startdt"][0]) == starts
     assert datetime.fromisoformat(outlook["enddt"][0]) == ends
+
+
+# --- The personal feed after a new address ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        (local(9999, 12, 31, 18), local(9999, 12, 31, 21)),
+        (utc(9999, 12, 31, 23), utc(9999, 12, 31, 23, 59, 59)),
+        DAYLIGHT_SAVING["October 2027, 01:30-03:30"][:2],
+    ],
+    ids=["9999", "last hour of 9999", "october night"],
+)
+def test_a_renewed_feed_address_works_whatever_the_feed_holds(client, odd):
+    """Reported: after "Make a new address" the new address answered 500 (the
+    member had been invited to a meetup dated 9999-12-31 by then); the old
+    one gave 404."""
+    member = UserFactory()
+    for starts, ends in [odd, (utc(2027, 6, 10, 16), utc(2027, 6, 10, 19))]:
+        meetup = MeetupFactory(starts_at=starts, ends_at=ends)
+        Invitation.objects.create(meetup=meetup, member=member)
+    old = CalendarFeed.objects.create(user=member)
+    client.force_login(member)
+
+    response = client.post(reverse("moeder:calendar_feed_settings"), {"action": "renew"})
+
+    assert response.status_code == 302
+    new = CalendarFeed.objects.get(user=member)
+    assert new.token != old.token
+    visitor = type(client)()
+    gone = visitor.get(reverse("moeder:personal_feed", kwargs={"token": old.token}))
+    assert gone.status_code == 404
+    renewed = visitor.get(reverse("moeder:personal_feed", kwargs={"token": new.token}))
+    assert renewed.status_code == 200
+    events = Calendar.from_ical(renewed.content).events
+    assert sorted(as_utc(e.start) for e in events) == sorted([odd[0], utc(2027, 6, 10, 16)])
+    # The settings page shows the new address.
+    page = client.get(reverse("moeder:calendar_feed_settings"))
+    assert new.token in page.text and old.token not in page.text
