@@ -2,6 +2,7 @@ import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,15 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["accept_guidelines"].label = _guidelines_label()
         self.order_fields(["display_name", "email", "password1", "password2", "accept_guidelines"])
+
+    def try_save(self, request):
+        """An address that already has an account gets a mail instead of a
+        second account (ACCOUNT_PREVENT_ENUMERATION). Hash the password all the
+        same: the hash is most of a sign-up's time, and without it the answer
+        would come faster and tell that the address belongs to a member."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):

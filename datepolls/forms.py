@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from datepolls.models import Vote
-from moeder.forms import DATETIME, DATETIME_FORMATS
+from moeder.forms import DATETIME, DATETIME_FORMATS, check_meetup_time
 from netvaerk.forms import OneLineField
 
 
@@ -14,6 +14,14 @@ class DateOptionForm(forms.Form):
         label=_("Starts"), widget=DATETIME, input_formats=DATETIME_FORMATS
     )
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+
+    def clean_starts_at(self):
+        check_meetup_time(self.cleaned_data["starts_at"])
+        return self.cleaned_data["starts_at"]
+
+    def clean_ends_at(self):
+        check_meetup_time(self.cleaned_data["ends_at"])
+        return self.cleaned_data["ends_at"]
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,8 @@ A meetup keeps one UID for its whole life; its SEQUENCE goes up on every change
 of time, place or status (moeder.services), so calendars update the event they
 already hold instead of adding a second one. Times are stored in UTC and
 written as Europe/Copenhagen wall-clock times with a VTIMEZONE that we build
-from the zoneinfo database (see `_vtimezone`).
+from the zoneinfo database (see `_vtimezone`), or in UTC where a wall-clock
+time would mislead or cannot be written (see `_when` and `_times`).
 """
 
 import functools
@@ -47,6 +48,10 @@ FEED_HISTORY = timedelta(days=60)
 FEED_LIMIT = 500
 # "Add to calendar" links carry the description in the URL: keep it short.
 LINK_DETAILS_CHARS = 1000
+# Times in these years are written as Copenhagen wall-clock times (with a
+# VTIMEZONE covering them); any other stored time, however odd, in UTC, which
+# every calendar reads and which cannot run past year 9999 or before year 1.
+TZID_YEARS = range(1970, 2101)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PARTSTAT = {Answer.YES: "ACCEPTED", Answer.MAYBE: "TENTATIVE", Answer.NO: "DECLINED"}
@@ -112,8 +117,11 @@ def _calendar(*, method: str) -> Calendar:
 
 def _serialise(calendar: Calendar, meetups: list[Meetup]) -> bytes:
     if settings.TIME_ZONE in calendar.get_used_tzids():
-        years = [_local_year(m.starts_at) for m in meetups] + [
-            _local_year(m.ends_at) for m in meetups
+        years = [
+            local.year
+            for m in meetups
+            for local in (_local(m.starts_at), _local(m.ends_at))
+            if local is not None
         ]
         calendar.subcomponents.insert(0, _vtimezone(settings.TIME_ZONE, min(years), max(years)))
     return calendar.to_ical()
@@ -126,8 +134,9 @@ def _event(meetup: Meetup, *, show_online_link: bool, stamp: datetime, cancel=Fa
     event.add("sequence", meetup.sequence)
     event.add("dtstamp", stamp.astimezone(UTC))
     event.add("last-modified", meetup.updated_at.astimezone(UTC))
-    event.add("dtstart", _when(meetup.starts_at))
-    event.add("dtend", _when(meetup.ends_at))
+    starts, ends = _times(meetup)
+    event.add("dtstart", starts)
+    event.add("dtend", ends)
     title = _text(meetup.title)
     event.add("summary", _("Cancelled: %(title)s") % {"title": title} if cancelled else title)
     event.add("description", _description(meetup, cancelled, show_online_link))
@@ -249,18 +258,38 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _local_year(value: datetime) -> int:
-    return value.astimezone(_zone()).year
+def _local(value: datetime) -> datetime | None:
+    """The wall-clock time in Europe/Copenhagen, or None outside TZID_YEARS
+    (checked before converting, so that 9999-12-31 never becomes year 10000)."""
+    if value.astimezone(UTC).year not in TZID_YEARS:
+        return None
+    local = value.astimezone(_zone())
+    return local if local.year in TZID_YEARS else None
 
 
 def _when(value: datetime) -> datetime:
     """The wall-clock time in Europe/Copenhagen (written with TZID), except in
     the repeated hour when summer time ends: a wall-clock time then means its
-    first occurrence (RFC 5545 3.3.5), so the second one is written in UTC."""
-    local = value.astimezone(_zone())
-    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+    first occurrence (RFC 5545 3.3.5), so the second one is written in UTC;
+    so is a time outside TZID_YEARS."""
+    local = _local(value)
+    if local is None or (local.fold and local.replace(fold=0).utcoffset() != local.utcoffset()):
         return value.astimezone(UTC)
     return local
+
+
+def _times(meetup: Meetup) -> tuple[datetime, datetime]:
+    """DTSTART and DTEND. Readers that subtract two wall-clock times of one
+    zone count wall-clock hours (Python does), which on the nights the clocks
+    change is not how long the meetup lasts (01:30-03:30 on the last Sunday of
+    October is three hours, in March one). Then DTEND is written in UTC, and
+    every reader gets the length right."""
+    starts, ends = _when(meetup.starts_at), _when(meetup.ends_at)
+    both_local = starts.tzinfo is not UTC and ends.tzinfo is not UTC
+    wall_clock = ends.replace(tzinfo=None) - starts.replace(tzinfo=None)
+    if both_local and wall_clock != meetup.ends_at - meetup.starts_at:
+        ends = meetup.ends_at.astimezone(UTC)
+    return starts, ends
 
 
 # --- VTIMEZONE ------------------------------------------------------------------
@@ -320,11 +349,14 @@ def _observances(tzid: str, first_year: int, last_year: int) -> tuple:
 
 
 def _utc_stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Not strftime: its %Y does not pad years before 1000 on every platform.
+    utc = value.astimezone(UTC)
+    return f"{utc.year:04d}{utc.month:02d}{utc.day:02d}T{utc:%H%M%S}Z"
 
 
 def _utc_iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = value.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc:%H:%M:%S}Z"
 
 
 def _link_details(meetup: Meetup) -> str:

@@ -1,5 +1,7 @@
+from datetime import datetime, timedelta
+
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, User
@@ -10,6 +12,25 @@ from netvaerk.text import clean_one_line
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+# The times a meetup may be given: from a year back (a recent meetup is still
+# edited) to five years ahead. Anything else is a typo or a probe.
+TIMES_FROM = timedelta(days=365)
+TIMES_UNTIL = timedelta(days=5 * 365)
+
+
+def check_meetup_time(value: datetime) -> None:
+    """Refuse a time outside the range above, saying which range is allowed."""
+    now = timezone.now()
+    earliest, latest = now - TIMES_FROM, now + TIMES_UNTIL
+    if not earliest <= value <= latest:
+        raise forms.ValidationError(
+            _("Choose a time between %(earliest)s and %(latest)s."),
+            code="out_of_range",
+            params={
+                "earliest": formats.date_format(timezone.localtime(earliest), "DATE_FORMAT"),
+                "latest": formats.date_format(timezone.localtime(latest), "DATE_FORMAT"),
+            },
+        )
 
 
 class MeetupForm(forms.ModelForm):
@@ -91,6 +112,24 @@ class MeetupForm(forms.ModelForm):
     def clean_description(self):
         self.preview_html = self.fields["description"].rendered_html
         return self.cleaned_data["description"]
+
+    def _clean_time(self, name: str):
+        """A time in the allowed range. Editing a meetup that is long past may
+        keep the past time it has (a far-future one must be corrected)."""
+        value = self.cleaned_data.get(name)
+        kept = self.instance.pk and getattr(self.instance, name) == value
+        if value is not None and not (kept and value < timezone.now()):
+            check_meetup_time(value)
+        return value
+
+    def clean_starts_at(self):
+        return self._clean_time("starts_at")
+
+    def clean_ends_at(self):
+        return self._clean_time("ends_at")
+
+    def clean_rsvp_deadline(self):
+        return self._clean_time("rsvp_deadline")
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")

@@ -10,9 +10,10 @@ Who gets what (inactive members get nothing):
 - invitation, reminder the day before, recap: not to members whose
   `notification_email` is "never" (they asked for no mail from the site; the
   unsubscribe link in these mails sets exactly that), nor to suspended ones;
-- update, cancellation, promotion: always to those who answered yes or maybe
-  or wait for a seat (it is about their own answer); a cancellation also goes
-  to everyone else invited or who answered, unless "never";
+- update, cancellation, promotion, moved to the waitlist: always to those who
+  answered yes or maybe or wait for a seat (it is about their own answer); a
+  cancellation also goes to everyone else invited or who answered, unless
+  "never";
 - morning-of reminder: always (the member asked for it with their answer).
 
 Interface used by moeder.services and moeder.views (implemented here):
@@ -52,6 +53,7 @@ INVITATION = "invitation"
 UPDATE = "update"
 CANCELLATION = "cancellation"
 PROMOTION = "promotion"
+WAITLISTED = "waitlisted"
 DAY_BEFORE = "day_before"
 MORNING = "morning"
 RECAP = "recap"
@@ -225,6 +227,12 @@ def promoted(*, rsvp: Rsvp) -> None:
     _mail_after_commit(PROMOTION, rsvp.meetup_id, [rsvp.member_id])
 
 
+def moved_to_waitlist(*, rsvp: Rsvp) -> None:
+    """Call inside the transaction that moved this yes to the waitlist (the
+    organisers lowered the number of seats)."""
+    _mail_after_commit(WAITLISTED, rsvp.meetup_id, [rsvp.member_id])
+
+
 # --- Scheduling ----------------------------------------------------------------
 
 
@@ -360,6 +368,7 @@ def _subject(kind: str, meetup: Meetup) -> str:
         UPDATE: gettext("Netværk: Changed: %(title)s, %(date)s"),
         CANCELLATION: gettext("Netværk: Cancelled: %(title)s, %(date)s"),
         PROMOTION: gettext("Netværk: You got a seat: %(title)s, %(date)s"),
+        WAITLISTED: gettext("Netværk: On the waitlist: %(title)s, %(date)s"),
         DAY_BEFORE: gettext("Netværk: Reminder: %(title)s, %(date)s"),
         MORNING: gettext("Netværk: Today at %(time)s: %(title)s"),
         RECAP: gettext("Netværk: Thank you for coming to %(title)s"),
@@ -381,6 +390,7 @@ _CALENDAR_METHOD = {
     INVITATION: "REQUEST",
     UPDATE: "REQUEST",
     PROMOTION: "REQUEST",
+    WAITLISTED: "REQUEST",  # the attendee's PARTSTAT is TENTATIVE while waiting
     CANCELLATION: "CANCEL",
 }
 

@@ -58,7 +58,8 @@ def set_hosts(*, meetup: Meetup, hosts: list[User]) -> None:
 def update_meetup(*, meetup: Meetup, editor: User, hosts: list[User] | None = None, **fields):
     """Save an edit. For a published meetup, a new time or place bumps the
     calendar SEQUENCE and tells everyone who answered what changed; more seats
-    promote from the waitlist."""
+    promote from the waitlist, fewer than are taken move the latest answers to
+    it. The returned meetup's `moved_to_waitlist` lists the answers moved."""
     locked = Meetup.objects.select_for_update().get(pk=meetup.pk)
     if locked.status == MeetupStatus.CANCELLED:
         raise MeetupError(_("A cancelled meetup cannot be changed."))
@@ -79,10 +80,17 @@ def update_meetup(*, meetup: Meetup, editor: User, hosts: list[User] | None = No
     locked.save()
     if hosts is not None:
         set_hosts(meetup=locked, hosts=hosts)
+    locked.moved_to_waitlist = []
     if locked.status == MeetupStatus.PUBLISHED:
         if changes:
             notify.meetup_changed(meetup=locked, changes=changes)
-        _promote(locked)
+        moved = _make_room(locked)
+        kept = {rsvp.pk for rsvp in _promote(locked, quiet={rsvp.pk for rsvp in moved})}
+        locked.moved_to_waitlist = [rsvp for rsvp in moved if rsvp.pk not in kept]
+        for rsvp in locked.moved_to_waitlist:
+            notify.moved_to_waitlist(rsvp=rsvp)
+        if moved:
+            _note_waitlist_peak(locked)
         if locked.is_tentative:  # a queued decision for an older version does nothing
             tentative.schedule_decision(meetup=locked)
         if "ends_at" in changes:
@@ -225,9 +233,13 @@ def answer(
     _save_answers(rsvp, answers or {})
     _promote(locked)
     if rsvp.waitlisted:
-        waiting = Rsvp.objects.filter(meetup=locked, waitlisted=True).count()
-        Meetup.objects.filter(pk=locked.pk, waitlist_peak__lt=waiting).update(waitlist_peak=waiting)
+        _note_waitlist_peak(locked)
     return rsvp
+
+
+def _note_waitlist_peak(meetup: Meetup) -> None:
+    waiting = Rsvp.objects.filter(meetup=meetup, waitlisted=True).count()
+    Meetup.objects.filter(pk=meetup.pk, waitlist_peak__lt=waiting).update(waitlist_peak=waiting)
 
 
 def _is_late(meetup: Meetup, now) -> bool:
@@ -269,9 +281,31 @@ def withdraw(*, meetup: Meetup, member: User) -> bool:
     return True
 
 
-def _promote(meetup: Meetup) -> list[Rsvp]:
+def _make_room(meetup: Meetup) -> list[Rsvp]:
+    """Fewer seats than are taken (the organisers lowered the capacity): move
+    the latest answers (by when they were first given) to the waitlist, a
+    whole party at a time, until the rest fit. They stand in the queue by that
+    same time, so ahead of those who answered after them."""
+    over = 0 if meetup.capacity is None else seats_taken(meetup) - meetup.capacity
+    if over <= 0:
+        return []
+    moved = []
+    latest_first = Rsvp.objects.filter(meetup=meetup).attending().order_by("-created_at", "-pk")
+    for rsvp in latest_first.select_for_update():
+        if over <= 0:
+            break
+        rsvp.waitlisted, rsvp.waitlisted_at = True, rsvp.created_at
+        rsvp.updated_at = timezone.now()
+        rsvp.save(update_fields=["waitlisted", "waitlisted_at", "updated_at"])
+        over -= rsvp.seats
+        moved.append(rsvp)
+    return moved
+
+
+def _promote(meetup: Meetup, *, quiet: frozenset[int] | set[int] = frozenset()) -> list[Rsvp]:
     """Give freed seats to the waitlist in order: the first waiting member whose
-    party fits (a party too big for the seats left keeps its place)."""
+    party fits (a party too big for the seats left keeps its place). Answers
+    in `quiet` (just moved to the waitlist, and back) are not told."""
     if meetup.status != MeetupStatus.PUBLISHED:
         return []
     promoted = []
@@ -283,7 +317,8 @@ def _promote(meetup: Meetup) -> list[Rsvp]:
             rsvp.waitlisted, rsvp.waitlisted_at = False, None
             rsvp.updated_at = timezone.now()
             rsvp.save(update_fields=["waitlisted", "waitlisted_at", "updated_at"])
-            notify.promoted(rsvp=rsvp)
+            if rsvp.pk not in quiet:
+                notify.promoted(rsvp=rsvp)
             promoted.append(rsvp)
     return promoted
 

@@ -103,7 +103,8 @@ def send_meetup_mail(
 ) -> bool:
     """One mail about a meetup to one member; nothing when it no longer fits
     (the meetup was cancelled before an invitation or reminder went out, the
-    member has left, a promoted member has withdrawn)."""
+    member has left, a promoted member has withdrawn, a member moved to the
+    waitlist has a seat again)."""
     meetup = Meetup.objects.select_related("created_by", "thread").filter(pk=meetup_id).first()
     member = User.objects.with_access().filter(pk=member_id, is_active=True).first()
     if meetup is None or member is None:
@@ -118,6 +119,11 @@ def send_meetup_mail(
     if (
         kind == notify.PROMOTION
         and not Rsvp.objects.filter(meetup=meetup, member=member).attending().exists()
+    ):
+        return False
+    if (
+        kind == notify.WAITLISTED
+        and not Rsvp.objects.filter(meetup=meetup, member=member, waitlisted=True).exists()
     ):
         return False
     message = notify.meetup_message(kind, meetup=meetup, member=member, changes=changes)

@@ -201,7 +201,9 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A new password ends every session that knew the old one, the one that changed
+# it too (the others end by Django's session hash, which holds the password hash).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Netværk] "
 ACCOUNT_RATE_LIMITS = {

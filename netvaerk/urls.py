@@ -10,6 +10,8 @@ from notifications import views as notification_views
 handler403 = "netvaerk.views.permission_denied"
 handler404 = "netvaerk.views.page_not_found"
 handler500 = "netvaerk.views.server_error"
+# Not Django's: allauth answers its rate limits with this view (allauth.core.ratelimit).
+handler429 = "netvaerk.views.rate_limited"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -46,3 +46,9 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {}, status=403)
+
+
+def rate_limited(request):
+    """Over one of allauth's limits (ACCOUNT_RATE_LIMITS): allauth calls the URLconf's
+    `handler429` with the request alone, so the page asks for a little patience."""
+    return render(request, "429.html", {"retry_after": None}, status=429)

@@ -66,3 +66,55 @@ def test_new_members_get_the_stricter_limits_through_the_gate(settings, rf):
     finally:
         for check in saved:
             ratelimit.new_member.register(check)
+
+
+# --- The 429 page -------------------------------------------------------------------
+
+
+def _request(user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.4")
+    request.user = user or AnonymousUser()
+    request.session = SessionStore()
+    return request
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "member"])
+def test_every_project_limit_answers_with_the_429_page(settings, signed_in):
+    from tests.factories import UserFactory
+
+    user = UserFactory() if signed_in else None
+    for scope, (_count, period) in settings.NETVAERK_RATE_LIMITS.items():
+        settings.NETVAERK_RATE_LIMITS = {**settings.NETVAERK_RATE_LIMITS, scope: (0, period)}
+        response = ratelimit.refuse_if_over(_request(user), scope)
+        assert response is not None, scope
+        assert response.status_code == 429, scope
+        seconds = int(response["Retry-After"])
+        assert 1 <= seconds <= period, scope
+        text = response.content.decode()
+        assert "Sæt tempoet lidt ned" in text, scope
+        assert f"Vent {seconds} sekund" in text, scope
+
+
+@pytest.mark.parametrize("seconds, text", [(1, "Vent 1 sekund,"), (42, "Vent 42 sekunder,")])
+def test_the_429_page_counts_the_seconds(db, seconds, text):
+    from netvaerk.ratelimit import too_many_requests
+
+    response = too_many_requests(_request(None), retry_after=seconds)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(seconds)
+    assert text in response.content.decode()
+
+
+def test_the_429_page_without_a_wait_time_asks_for_a_little_patience(db):
+    """allauth's limits render the page with their own context (no seconds)."""
+    from allauth.core.ratelimit import respond_429
+
+    response = respond_429(_request(None))
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "Sæt tempoet lidt ned" in text
+    assert "Vent lidt, og prøv igen." in text

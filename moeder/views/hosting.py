@@ -1,6 +1,7 @@
 """What organisers do around a meetup: the answers with their aggregate and CSV, and check-in."""
 
 import csv
+import re
 from collections import Counter
 
 from django.contrib import messages
@@ -64,7 +65,7 @@ def meetup_answers_csv(request, pk):
     writer = csv.writer(response, delimiter=";")
     # Addresses only for network leaders (the rule of accounts.permissions.can_see_email).
     with_email = is_network_leader(request.user)
-    writer.writerow(
+    rows = [
         [
             _("Name"),
             *([_("Email")] if with_email else []),
@@ -74,25 +75,34 @@ def meetup_answers_csv(request, pk):
             _("Came"),
         ]
         + [q.text for q in questions]
-    )
+    ]
     for rsvp in rsvps:
-        writer.writerow(
+        rows.append(
             [
-                _safe_cell(rsvp.member.display_name),
-                *([_safe_cell(rsvp.member.email)] if with_email else []),
+                rsvp.member.display_name,
+                *([rsvp.member.email] if with_email else []),
                 rsvp.get_answer_display(),
                 rsvp.guests,
                 _("yes") if rsvp.waitlisted else "",
                 _("yes") if rsvp.checked_in_at else "",
-                *[_safe_cell(v) for v in rsvp.question_values],
+                *rsvp.question_values,
             ]
         )
+    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
     return response
 
 
-def _safe_cell(value: str) -> str:
-    """No spreadsheet formulas from members' text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+# A cell a spreadsheet would read as a formula: = + - @, a tab or a carriage
+# return first, also after spaces (some importers trim them).
+_FORMULA_START = re.compile(r"[^\S\t\r]*[=+\-@\t\r]")
+
+
+def _safe_cell(value):
+    """No spreadsheet formulas from anyone's text (CSV injection): such a cell
+    gets an apostrophe in front, so that spreadsheets show it as text."""
+    if isinstance(value, str) and _FORMULA_START.match(value):
+        return "'" + value
+    return value
 
 
 @login_required

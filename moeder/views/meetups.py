@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import is_member, require
@@ -200,8 +201,20 @@ def meetup_edit(request, pk):
             messages.error(request, str(refused))
         else:
             messages.success(request, _("The changes are saved."))
+            if moved := len(meetup.moved_to_waitlist):
+                messages.info(request, _moved_message(moved))
             return redirect(meetup)
     return render(request, "moeder/meetup_form.html", {"form": form, "meetup": meetup})
+
+
+def _moved_message(count: int) -> str:
+    return ngettext(
+        "%(count)d member who had said yes is now on the waitlist (there are fewer "
+        "seats); they have been told by email.",
+        "%(count)d members who had said yes are now on the waitlist (there are fewer "
+        "seats); they have been told by email.",
+        count,
+    ) % {"count": count}
 
 
 @login_required

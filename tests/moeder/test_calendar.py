@@ -185,8 +185,11 @@ def test_the_night_summer_time_starts():
     data = calendar.event_ics(meetup)
     text = unfolded(data)
     assert "DTSTART;TZID=Europe/Copenhagen:20270328T013000" in text
-    assert "DTEND;TZID=Europe/Copenhagen:20270328T040000" in text
+    # 01:30-04:00 on the wall clock is 1½ hours: the end in UTC says so to
+    # readers that subtract wall-clock times (tests/moeder/test_calendar_edges.py).
+    assert "DTEND:20270328T020000Z" in text
     event = only_event(data)
+    assert event.duration == timedelta(hours=1, minutes=30)
     assert event.start.astimezone(UTC) == meetup.starts_at
     assert event.end.astimezone(UTC) == meetup.ends_at
     assert as_utc_through_vtimezone(data, "DTSTART") == meetup.starts_at
