@@ -75,7 +75,15 @@ def page(page):
 
 @pytest.fixture
 def site(live_server):
-    """The live server's base URL (tests are marked transactional, see pytestmark)."""
+    """The live server's base URL (tests are marked transactional, see pytestmark).
+
+    The cache is emptied first: a transactional test's flush leaves the cache
+    table alone, so allauth's per-address login counts (every journey signs in
+    from 127.0.0.1) would otherwise add up across tests and a fast machine
+    would meet the 30-a-minute limit."""
+    from django.core.cache import cache
+
+    cache.clear()
     return live_server.url
 
 
