@@ -127,6 +127,12 @@ def resolve(notifications: list[Notification], user: User | None = None) -> list
                 notification.readable = False
             continue
         resolver.resolve(items, user)
+    for notification in notifications:
+        kind = kinds._items.get(notification.kind)
+        notification.mailable = notification.readable or bool(kind and kind.shown_when_unreadable)
+        if not notification.mailable:
+            # The stored text may quote what the reader may no longer see.
+            notification.message = ""
     return notifications
 
 
@@ -214,12 +220,12 @@ def email_notifications(*, notification_ids: list[int]) -> int:
         for n in pending
         if n.recipient.is_active and n.recipient.notification_email == EmailFrequency.IMMEDIATELY
     ]
-    # The sender chose recipients who may read the subject; resolve all at once.
+    # Each for its recipient, now: a moderator may have hidden the subject since.
     resolve(pending)
     sent = []
     for notification in pending:
         user = notification.recipient
-        if not notification.readable:
+        if not notification.mailable:
             continue
         try:
             _message(user, [notification], digest=False).send()
@@ -250,7 +256,7 @@ def send_daily_digests() -> int:
         users[notification.recipient_id] = notification.recipient
     sent = 0
     for uid, items in by_user.items():
-        items = [n for n in resolve(items, users[uid]) if n.readable]
+        items = [n for n in resolve(items, users[uid]) if n.mailable]
         if not items:
             continue
         try:

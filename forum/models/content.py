@@ -37,8 +37,11 @@ class CategoryQuerySet(models.QuerySet):
     def ordered(self):
         return self.order_by("position", "name")
 
-    def for_index(self):
-        latest = Thread.objects.filter(category=OuterRef("pk")).order_by("-last_posted_at")
+    def for_index(self, threads):
+        """The index: each category with its latest thread among `threads` (the
+        viewer's `forum.permissions.visible_threads`, so that a hidden or deleted
+        thread's title never shows as a category's latest)."""
+        latest = threads.filter(category=OuterRef("pk")).order_by("-last_posted_at", "-pk")
         return self.ordered().annotate(
             latest_thread_id=Subquery(latest.values("pk")[:1]),
             latest_thread_title=Subquery(latest.values("title")[:1]),

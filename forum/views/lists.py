@@ -24,7 +24,7 @@ from netvaerk.paging import page_of
 
 
 def index(request):
-    categories = visible_categories(request.user).for_index()
+    categories = visible_categories(request.user).for_index(visible_threads(request.user))
     return render(
         request,
         "forum/index.html",
