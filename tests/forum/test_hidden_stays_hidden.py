@@ -218,3 +218,20 @@ def test_a_meetup_page_links_its_thread_only_for_whom_it_opens(client_for, role)
     after = client_for(user).get(url)
     assert after.status_code == 200
     assert (thread.get_absolute_url() in after.text) == (role == "network_leader")
+
+
+@pytest.mark.parametrize("role", ["member", "organiser", "moderator", "network_leader"])
+def test_a_reply_draft_names_the_removed_thread_only_for_whom_it_opens(
+    client_for, removed, access, role
+):
+    from forum.models import Draft
+
+    user = make_user(role)
+    Draft.objects.create(user=user, thread=removed["secret"], body="Halvt svar")
+    response = client_for(user).get(reverse("forum:draft_list"))
+    assert response.status_code == 200
+    if removed["state"] == "hidden":
+        allowed = role in ("moderator", "network_leader")
+    else:
+        allowed = role == "network_leader"
+    assert (SECRET in response.text) == allowed
