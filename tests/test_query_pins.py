@@ -41,6 +41,16 @@ def _tag_feed(count, user):
     return reverse("forum:tag_feed", args=["moms"])
 
 
+def _index_for_leaders(count, user):
+    from moderation.services import delete_thread, hide_thread
+
+    for category in CategoryFactory.create_batch(count):
+        hidden, deleted, _listed = ThreadFactory.create_batch(3, category=category)
+        hide_thread(thread=hidden, actor=user, reason="x")
+        delete_thread(thread=deleted, actor=user, reason="x")
+    return reverse("forum:index")
+
+
 def _category_list(count, user):
     CategoryFactory.create_batch(count)
     return reverse("forum:category_list")
@@ -156,6 +166,7 @@ PAGES = {
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),
     "forum:category_list": ("network_leader", _category_list, 6),
+    "forum:index": ("network_leader", _index_for_leaders, 5),  # with the removed counts
     "forum:draft_list": ("member", _draft_list, 6),
     "forum:failed_search_list": ("network_leader", _failed_searches, 6),
     "forum:synonym_list": ("network_leader", _synonyms, 6),

@@ -66,6 +66,22 @@ def test_the_forum_front_shows_the_latest_visible_thread_not_the_removed_one(
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_on_the_forum_front_moderators_see_that_something_was_removed(
+    client_for, removed, access, role
+):
+    """Moderators see a hidden thread counted (never its title), leaders also a
+    deleted one; nobody else sees a trace."""
+    response = client_for(make_user(role)).get(reverse("forum:index"))
+    text = response.text
+    if removed["state"] == "hidden":
+        assert ("1 skjult tråd" in text) == (role in ("moderator", "network_leader"))
+    else:
+        assert ("1 slettet tråd" in text) == (role == "network_leader")
+    assert "skjult tråd" not in text or role in ("moderator", "network_leader")
+    assert SECRET not in text
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     "page", ["latest", "category_detail", "tag_detail", "search", "similar", "unsolved"]
 )
