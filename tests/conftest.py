@@ -1,10 +1,10 @@
 import os
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.tasks.base import TaskResultStatus
 from django.tasks.signals import task_finished
 from django.test import Client, override_settings
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import translation
 
 from tests.factories import UserFactory
