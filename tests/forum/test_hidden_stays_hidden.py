@@ -251,3 +251,35 @@ def test_a_reply_draft_names_the_removed_thread_only_for_whom_it_opens(
     else:
         allowed = role == "network_leader"
     assert (SECRET in response.text) == allowed
+
+
+def test_category_counters_follow_moves_and_merges():
+    from moderation.services import merge_threads, move_thread
+
+    first, second = CategoryFactory.create_batch(2)
+    author = UserFactory()
+    moderator = UserFactory(roles=["moderator"], totp=True)
+    thread = services.start_thread(
+        category=first, author=author, title="Flyttes", kind="question", body="?"
+    )
+    services.post_reply(thread=thread, author=UserFactory(), body="Svar")
+    target = services.start_thread(
+        category=second, author=author, title="Bliver", kind="question", body="?"
+    )
+
+    def counts(category):
+        row = Category.objects.get(pk=category.pk)
+        return (row.thread_count, row.post_count)
+
+    assert (counts(first), counts(second)) == ((1, 2), (1, 1))
+    move_thread(thread=thread, actor=moderator, category=second, reason="x")
+    assert (counts(first), counts(second)) == ((0, 0), (2, 3))
+    thread.refresh_from_db()
+    merge_threads(source=thread, target=target, actor=moderator, reason="x")
+    assert counts(second) == (1, 3)
+    # A hidden thread merged into a listed one adds nothing twice.
+    hidden = services.start_thread(
+        category=second, author=author, title="Skjult", kind="question", body="?"
+    )
+    hide_thread(thread=hidden, actor=moderator, reason="x")
+    assert counts(second) == (1, 3)
