@@ -159,3 +159,14 @@ def test_send_digests_also_queues_the_pruning(settings):
     call_command("send_digests")
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert "netvaerk.mail.prune_sent_mail" in paths
+
+
+def test_the_worker_queues_a_retry_for_later(settings, flaky):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    flaky.failures = 1
+    assert mail.send_email.call(subject="Hej", body="x", to=["a@example.com"]) == 0
+    retry = DBTaskResult.objects.get(task_path=mail.SEND_TASK_PATH)
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after > timezone.now() + timedelta(seconds=30)
