@@ -5,6 +5,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext as _
 
 from accounts import services
+from netvaerk.client import client_ip
 from netvaerk.mail import enqueue_message
 
 EMAIL_MAX_LENGTH = 254
@@ -37,6 +38,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_suspended(user):
             return suspension_notice(request, user)
         return super().pre_login(request, user, **kwargs)
+
+    def get_client_ip(self, request):
+        """The visitor's address behind our proxies (NETVAERK_TRUSTED_PROXY_COUNT),
+        for allauth's rate limits: the same rule as the site's own limits."""
+        return client_ip(request)
 
     def send_mail(self, template_prefix, email, context):
         """Render now, in the member's language; send from the task worker."""

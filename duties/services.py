@@ -242,7 +242,7 @@ def hand_over_slot(*, slot: DutySlot, to_member: User, note: str, by: User) -> D
     locked.notified_at = None
     locked.updated_at = now
     locked.save(update_fields=["member", "handover_note", "notified_at", "updated_at"])
-    transaction.on_commit(lambda: enqueue_message(_handover_message(locked, by)))
+    enqueue_message(_handover_message(locked, by))  # sent after the commit
     _schedule_start_notice(locked)
     return locked
 

@@ -1,5 +1,6 @@
 """Atom feeds of the latest threads in public categories (no login, so no private data)."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
@@ -7,15 +8,17 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from forum.models import Access, Category, Post, Tag, Thread
+from forum.models import Access, Category, Post, Tag
+from forum.permissions import visible_threads
 
 FEED_SIZE = 20
 
 
 def _public_threads():
+    """What a visitor who is not logged in may list (the lists' own rule)."""
     first_post = Post.objects.filter(thread=OuterRef("pk"), number=1)
     return (
-        Thread.objects.filter(category__read_access=Access.EVERYONE)
+        visible_threads(AnonymousUser())
         .select_related("author", "category")
         .annotate(first_post_html=Subquery(first_post.values("body_html")[:1]))
         .order_by("-created_at", "-pk")

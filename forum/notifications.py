@@ -4,11 +4,12 @@ the notifications themselves (list, mail, preferences) are the notifications app
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HANDLE_PATTERN, User
-from forum.models import CategoryFollow, Post, TagFollow, Thread, ThreadFollow
-from forum.permissions import can_read_category
+from forum.models import CategoryFollow, Post, State, TagFollow, Thread, ThreadFollow
+from forum.permissions import can_reach_thread, is_listed_thread
 from notifications import services as notifications
 from notifications.extensions import Kind, Subject, kinds, subjects
 from notifications.models import Notification
@@ -44,7 +45,7 @@ def mentioned_handles(body: str) -> list[str]:
 def _readers(user_ids: set[int], thread: Thread) -> dict[int, User]:
     """The users among `user_ids` who may still read the thread."""
     users = User.objects.with_access().filter(pk__in=user_ids, is_active=True)
-    return {u.pk: u for u in users if can_read_category(u, thread.category)}
+    return {u.pk: u for u in users if is_listed_thread(u, thread)}
 
 
 @transaction.atomic
@@ -52,8 +53,8 @@ def notify_about_post(*, post_id: int) -> list[Notification]:
     """Fan out a new post: followers of the thread (or of its category and tags
     for a new thread), and members whose posts it quotes or who are mentioned."""
     post = Post.objects.select_related("thread__category", "author").filter(pk=post_id).first()
-    if post is None:
-        return []
+    if post is None or post.state != State.PUBLISHED or post.thread.state != State.PUBLISHED:
+        return []  # hidden or deleted before the fan-out ran: nobody hears of it
     thread = post.thread
     recipients: dict[int, str] = {}
     if post.number == 1:
@@ -116,9 +117,19 @@ def notify_reaction(*, post: Post, actor: User) -> None:
 
 
 def _show(notification, thread: Thread, url: str, user) -> None:
-    notification.title = thread.title
-    notification.subject_url = url
-    notification.readable = user is None or can_read_category(user, thread.category)
+    """The title and link only for whom the thread's page opens (the lists' rules:
+    moderators see hidden threads, leaders deleted ones); everyone else gets a
+    placeholder and no link. `user` None: judge for the notification's recipient
+    (mail and digests, also when they were queued before a moderator acted)."""
+    viewer = notification.recipient if user is None else user
+    if can_reach_thread(viewer, thread):
+        notification.title = thread.title
+        notification.subject_url = url
+        notification.readable = True
+    else:
+        notification.title = gettext("a thread that is no longer shown")
+        notification.subject_url = ""
+        notification.readable = False
 
 
 def _resolve_posts(items, user) -> None:

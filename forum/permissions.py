@@ -77,7 +77,11 @@ def visible_categories(user, qs=None):
 
 
 def visible_threads(user, qs=None):
-    """Threads that lists, feeds and search show: published, in a readable category."""
+    """Threads that lists, feeds and search show: published, in a readable category.
+
+    The one rule for everything that lists threads or shows their titles and
+    numbers: lists, the index's latest thread, feeds, search, similar threads,
+    tag pages, panels. `is_listed_thread` is the same rule for one loaded thread."""
     from forum.models import Thread
 
     qs = Thread.objects.all() if qs is None else qs
@@ -101,6 +105,26 @@ def reachable_threads(user, qs=None):
     if can_see_deleted(user):
         states |= Q(state=State.DELETED)
     return qs.filter(states, category__read_access__in=read_levels(user))
+
+
+def is_listed_thread(user, thread) -> bool:
+    """`visible_threads` for one thread already loaded with its category (no query)."""
+    return thread.state == State.PUBLISHED and can_read_category(user, thread.category)
+
+
+def can_reach_thread(user, thread) -> bool:
+    """`reachable_threads` for one thread already loaded with its category: may
+    this user open it, and so read its title? (A category moderator's categories
+    are one query per request, as in `can_moderate`.)"""
+    if not can_read_category(user, thread.category):
+        return False
+    if thread.state in (State.PUBLISHED, State.MERGED):
+        return True
+    if thread.state == State.HIDDEN:
+        return (is_member(user) and thread.author_id == user.pk) or can_moderate(
+            user, thread.category_id
+        )
+    return can_see_deleted(user)
 
 
 def visible_posts(user, qs=None):

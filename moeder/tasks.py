@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from moeder import notify
 from moeder.models import Invitation, Meetup, MeetupStatus, ReminderSent, Rsvp
+from netvaerk.mail import enqueue_message
 
 INVITATION_BATCH_SIZE = 50
 # A reminder that a worker runs this much before its time (clocks differ a
@@ -127,7 +128,7 @@ def send_meetup_mail(
     ):
         return False
     message = notify.meetup_message(kind, meetup=meetup, member=member, changes=changes)
-    message.send()
+    enqueue_message(message)
     return True
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from moeder.models import Answer, Meetup, MeetupHost, MeetupStatus, Rsvp
+from netvaerk.mail import enqueue_message
 
 # A decision that a worker runs this much before its time (clocks differ a
 # little between machines) still counts as on time.
@@ -192,7 +193,7 @@ def send_confirmation(meetup_id: int, member_id: int, sequence: int) -> bool:
         or meetup.sequence != sequence
     ):
         return False
-    confirmation_message(meetup=meetup, member=member).send()
+    enqueue_message(confirmation_message(meetup=meetup, member=member))
     return True
 
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.shortcuts import render
 
+from netvaerk.client import client_ip
 from netvaerk.extensions import Gate
 
 new_member = Gate(
@@ -21,11 +22,6 @@ new_member = Gate(
     ``None`` otherwise. With no check registered everyone gets the normal limits.
     moderation registers the check (it knows who is established).""",
 )
-
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is set by whoever sends the request.
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def hit(*, scope: str, key: str, new_member: bool = False) -> int | None:

@@ -217,6 +217,11 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# How many reverse proxies of ours stand in front of the app (nginx: 1). The
+# client's address is then read from X-Forwarded-For (netvaerk.client), for our
+# rate limits, allauth's and the logs. 0 = use REMOTE_ADDR, ignore the header.
+NETVAERK_TRUSTED_PROXY_COUNT = max(0, env_int("NETVAERK_TRUSTED_PROXY_COUNT", default=0))
+ALLAUTH_TRUSTED_PROXY_COUNT = NETVAERK_TRUSTED_PROXY_COUNT
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Netværk"
@@ -378,7 +383,17 @@ NETVAERK_TRUST = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_ip": {"()": "netvaerk.client.ClientAddressFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_ip"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

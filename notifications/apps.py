@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
 
         # A free-text notice: the message says it all (meetups, needs, polls, roles).
         kinds.register(Kind(NOTICE, _("Notice")))
+
+        from netvaerk.mail import Receipt, receipts
+        from notifications.services import EMAILED_RECEIPT, mark_emailed
+
+        receipts.register(Receipt(EMAILED_RECEIPT, mark_emailed))

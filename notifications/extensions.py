@@ -9,8 +9,9 @@
   ``label_lower``, e.g. ``"forum.post"``), a resolver
   ``resolve(notifications, user)`` that loads those subjects in one query and
   sets on each notification ``title`` (str), ``subject_url`` (str) and
-  ``readable`` (bool: may ``user`` open it; ``user`` is None when the caller
-  already filtered the recipients).
+  ``readable`` (bool: may ``user`` open it; ``user`` None: judge for each
+  notification's ``recipient``, as mail and digests do). An unreadable
+  notification shows no title: the resolver sets a placeholder.
 """
 
 from collections.abc import Callable
@@ -27,6 +28,10 @@ class Kind:
     label: str | Promise
     line_template: str = ""
     order: int = 100
+    # The stored message is for the recipient even when they may no longer open
+    # the subject (a moderator's word to an author about a deleted post). Else an
+    # unreadable notification shows only its kind: the message may quote a title.
+    shown_when_unreadable: bool = False
 
 
 @dataclass(frozen=True)

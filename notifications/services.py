@@ -19,10 +19,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import EmailFrequency, User
+from netvaerk.mail import enqueue_message
 from notifications.extensions import kinds, subjects
 from notifications.models import NOTICE, Notification
 
 logger = logging.getLogger(__name__)
+
+EMAILED_RECEIPT = "notifications.emailed"
 
 UNSUBSCRIBE_SALT = "netvaerk.unsubscribe"
 DEFAULT_LINE_TEMPLATE = "notifications/_message_line.txt"
@@ -127,6 +130,12 @@ def resolve(notifications: list[Notification], user: User | None = None) -> list
                 notification.readable = False
             continue
         resolver.resolve(items, user)
+    for notification in notifications:
+        kind = kinds._items.get(notification.kind)
+        notification.mailable = notification.readable or bool(kind and kind.shown_when_unreadable)
+        if not notification.mailable:
+            # The stored text may quote what the reader may no longer see.
+            notification.message = ""
     return notifications
 
 
@@ -202,8 +211,9 @@ def _message(user: User, notifications: list[Notification], *, digest: bool):
 
 
 def email_notifications(*, notification_ids: list[int]) -> int:
-    """Email the given notifications to members who want mail right away, one
-    mail each; each is marked as mailed once its mail went out."""
+    """Queue a mail for each of the given notifications whose recipient wants
+    mail right away; each is marked as mailed once its mail went out (the
+    receipt `notifications.emailed`). Returns how many were queued."""
     pending = list(
         Notification.objects.filter(pk__in=notification_ids, emailed_at=None)
         .select_related("recipient", "actor")
@@ -214,25 +224,21 @@ def email_notifications(*, notification_ids: list[int]) -> int:
         for n in pending
         if n.recipient.is_active and n.recipient.notification_email == EmailFrequency.IMMEDIATELY
     ]
-    # The sender chose recipients who may read the subject; resolve all at once.
+    # Each for its recipient, now: a moderator may have hidden the subject since.
     resolve(pending)
-    sent = []
+    queued = 0
     for notification in pending:
-        user = notification.recipient
-        if not notification.readable:
+        if not notification.mailable:
             continue
-        try:
-            _message(user, [notification], digest=False).send()
-        except Exception:  # one bad address must not stop the others
-            logger.exception("notification mail to user %s failed", user.pk)
-            continue
-        sent.append(notification.pk)
-    Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
-    return len(sent)
+        message = _message(notification.recipient, [notification], digest=False)
+        enqueue_message(message, receipt=(EMAILED_RECEIPT, [notification.pk]))
+        queued += 1
+    return queued
 
 
 def send_daily_digests() -> int:
-    """Email each daily-summary member their unread, unmailed notifications."""
+    """Queue each daily-summary member's mail of their unread, unmailed
+    notifications (marked as mailed once it went out)."""
     pending = (
         Notification.objects.unread()
         .filter(
@@ -248,16 +254,17 @@ def send_daily_digests() -> int:
     for notification in pending:
         by_user.setdefault(notification.recipient_id, []).append(notification)
         users[notification.recipient_id] = notification.recipient
-    sent = 0
+    queued = 0
     for uid, items in by_user.items():
-        items = [n for n in resolve(items, users[uid]) if n.readable]
+        items = [n for n in resolve(items, users[uid]) if n.mailable]
         if not items:
             continue
-        try:
-            _message(users[uid], items, digest=True).send()
-        except Exception:
-            logger.exception("digest mail to user %s failed", uid)
-            continue
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
-        sent += 1
-    return sent
+        message = _message(users[uid], items, digest=True)
+        enqueue_message(message, receipt=(EMAILED_RECEIPT, [n.pk for n in items]))
+        queued += 1
+    return queued
+
+
+def mark_emailed(*, ids: list[int]) -> None:
+    """The receipt of a notification mail: it went out."""
+    Notification.objects.filter(pk__in=ids, emailed_at=None).update(emailed_at=timezone.now())

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.tasks.base import TaskResultStatus
 from django.tasks.signals import task_finished
 from django.test import Client, override_settings
@@ -65,6 +66,24 @@ def _tasks_must_not_fail(request):
     task_finished.disconnect(record)
     if failures and request.node.get_closest_marker("task_may_fail") is None:
         pytest.fail("a task failed:\n" + "\n".join(failures))
+
+
+class TransactionGuardBackend(LocmemBackend):
+    """The test outbox, refusing mail sent while a database transaction of ours
+    is open (the test case's own wrapping transaction aside): mail goes out
+    from the worker after commit (netvaerk.mail), never from inside a write."""
+
+    def send_messages(self, messages):
+        from netvaerk.mail import in_transaction
+
+        if in_transaction():
+            raise AssertionError("mail sent inside an open database transaction")
+        return super().send_messages(messages)
+
+
+@pytest.fixture(autouse=True)
+def _no_mail_inside_transactions(settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.conftest.TransactionGuardBackend"}}
 
 
 @pytest.fixture(autouse=True)

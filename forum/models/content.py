@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +38,11 @@ class CategoryQuerySet(models.QuerySet):
     def ordered(self):
         return self.order_by("position", "name")
 
-    def for_index(self):
-        latest = Thread.objects.filter(category=OuterRef("pk")).order_by("-last_posted_at")
+    def for_index(self, threads):
+        """The index: each category with its latest thread among `threads` (the
+        viewer's `forum.permissions.visible_threads`, so that a hidden or deleted
+        thread's title never shows as a category's latest)."""
+        latest = threads.filter(category=OuterRef("pk")).order_by("-last_posted_at", "-pk")
         return self.ordered().annotate(
             latest_thread_id=Subquery(latest.values("pk")[:1]),
             latest_thread_title=Subquery(latest.values("title")[:1]),
@@ -46,6 +50,23 @@ class CategoryQuerySet(models.QuerySet):
             latest_thread_slug=Subquery(latest.values("slug")[:1]),
             latest_posted_at=Subquery(latest.values("last_posted_at")[:1]),
         )
+
+    def with_removed_counts(self, threads):
+        """`hidden_count` and `deleted_count`: how many of `threads` (the viewer's
+        `reachable_threads`, for those who moderate) a moderator took off the lists,
+        so that moderators see that something is hidden without its title."""
+
+        def count(state):
+            rows = (
+                threads.filter(category=OuterRef("pk"), state=state)
+                .order_by()
+                .values("category")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+            return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
+
+        return self.annotate(hidden_count=count(State.HIDDEN), deleted_count=count(State.DELETED))
 
 
 class Category(models.Model):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import is_member, require
 from forum import services
 from forum.models import Draft, Tag
-from forum.permissions import visible_categories
+from forum.permissions import reachable_threads, visible_categories
 from forum.views.common import _thread_or_404
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
@@ -70,7 +71,11 @@ def follow_tag(request, slug):
 
 @login_required
 def draft_list(request):
-    drafts = Draft.objects.filter(user=request.user).for_listing()
+    # A reply draft names its thread: only while the thread's page opens for them.
+    drafts = Draft.objects.filter(
+        Q(thread__isnull=True) | Q(thread__in=reachable_threads(request.user)),
+        user=request.user,
+    ).for_listing()
     return render(request, "forum/draft_list.html", {"page_obj": page_of(request, drafts)})
 
 

@@ -16,6 +16,8 @@ from forum.models import (
 from forum.permissions import (
     can_manage_categories,
     can_start_thread,
+    moderates_something,
+    reachable_threads,
     visible_categories,
     visible_threads,
 )
@@ -24,7 +26,9 @@ from netvaerk.paging import page_of
 
 
 def index(request):
-    categories = visible_categories(request.user).for_index()
+    categories = visible_categories(request.user).for_index(visible_threads(request.user))
+    if moderates_something(request.user):
+        categories = categories.with_removed_counts(reachable_threads(request.user))
     return render(
         request,
         "forum/index.html",

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import is_member, require
+from forum.permissions import can_reach_thread
 from moeder import calendar, notify, services
 from moeder.extensions import meetup_panels
 from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
@@ -85,7 +86,7 @@ def mine(request):
 
 def _meetup_or_404(request, pk) -> Meetup:
     meetup = get_object_or_404(
-        Meetup.objects.select_related("created_by", "thread").prefetch_related(
+        Meetup.objects.select_related("created_by", "thread__category").prefetch_related(
             Prefetch("hosts", queryset=MeetupHost.objects.select_related("user"))
         ),
         pk=pk,
@@ -154,6 +155,8 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "taken": taken,
             "yes_count": len(attending),
             "show_online_link": can_see_online_link(user, meetup, mine),
+            # A thread a moderator hid or deleted is not linked for those it is gone for.
+            "show_thread_link": meetup.thread is not None and can_reach_thread(user, meetup.thread),
             "panels": meetup_panels.render(request, meetup=meetup, managing=managing),
             "google_url": calendar.google_calendar_url(meetup),
             "outlook_url": calendar.outlook_calendar_url(meetup),

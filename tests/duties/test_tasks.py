@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -13,11 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def notice_for(slot, member=None, starts_at=None):
-    return tasks.notify_slot_start.enqueue(
-        slot_id=slot.pk,
-        member_id=(member or slot.member).pk,
-        starts_at=(starts_at or slot.starts_at).isoformat(),
-    ).return_value
+    # The mail is queued once the task's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return tasks.notify_slot_start.enqueue(
+            slot_id=slot.pk,
+            member_id=(member or slot.member).pk,
+            starts_at=(starts_at or slot.starts_at).isoformat(),
+        ).return_value
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from netvaerk.mail import prune_sent_mail
 from notifications import tasks
 
 
 class Command(BaseCommand):
-    help = "Queue the daily notification summaries (run once a day, e.g. from cron)."
+    help = (
+        "Queue the daily notification summaries and the pruning of sent mail "
+        "(run once a day, e.g. from cron)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,3 +22,5 @@ class Command(BaseCommand):
         else:
             tasks.send_daily_digests.enqueue()
             self.stdout.write("Queued the daily summaries for the task worker.")
+        # Finished mail tasks hold the mails' text (reset links among them).
+        prune_sent_mail.enqueue()
