@@ -6,6 +6,7 @@ from django.tasks.signals import task_finished
 from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.csrf import check_post_forms
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM
@@ -65,6 +66,21 @@ def _tasks_must_not_fail(request):
     task_finished.disconnect(record)
     if failures and request.node.get_closest_marker("task_may_fail") is None:
         pytest.fail("a task failed:\n" + "\n".join(failures))
+
+
+@pytest.fixture(autouse=True)
+def _post_forms_carry_csrf_tokens(monkeypatch):
+    """Every page a test fetches must give each POST form a CSRF token: the test
+    client does not check CSRF, so a form without one would pass here and fail
+    for every member (see tests/csrf.py)."""
+    request = Client.request
+
+    def checked(self, **kwargs):
+        response = request(self, **kwargs)
+        check_post_forms(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
 
 
 @pytest.fixture(autouse=True)
