@@ -8,7 +8,6 @@ transaction commits, never while a transaction is open.
 import logging
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import EmailFrequency, User
+from netvaerk.site import absolute_url, base_url
 from notifications.extensions import kinds, subjects
 from notifications.models import NOTICE, Notification
 
@@ -173,7 +173,7 @@ def unsubscribe(*, user: User) -> None:
 
 
 def absolute(path: str) -> str:
-    return settings.NETVAERK_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _message(user: User, notifications: list[Notification], *, digest: bool):
@@ -183,7 +183,7 @@ def _message(user: User, notifications: list[Notification], *, digest: bool):
             "user": user,
             "notifications": notifications,
             "digest": digest,
-            "base_url": settings.NETVAERK_BASE_URL.rstrip("/"),
+            "base_url": base_url(),
             "unsubscribe_url": token_url,
             "settings_url": absolute(reverse("accounts:profile_edit")),
         }

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from tests.csrf import check_post_forms
 from tests.factories import UserFactory
+from tests.mail_links import relative_links
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM
 # then refuses to run unless told that this is fine (it is, in tests).
@@ -81,6 +82,17 @@ def _post_forms_carry_csrf_tokens(monkeypatch):
         return response
 
     monkeypatch.setattr(Client, "request", checked)
+
+
+@pytest.fixture(autouse=True)
+def _mails_link_absolutely():
+    """Every mail a test sends has only absolute links (see tests/mail_links.py)."""
+    yield
+    from django.core import mail
+
+    for message in getattr(mail, "outbox", []):
+        relative = relative_links(message)
+        assert not relative, f"mail {message.subject!r} has relative links: {relative}"
 
 
 @pytest.fixture(autouse=True)
