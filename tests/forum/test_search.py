@@ -336,7 +336,9 @@ def test_a_search_narrowed_by_a_filter_is_not_a_failed_search(member_client, cor
 def test_sorting_or_grouping_still_counts_a_miss(member_client, corpus):
     from forum.models import FailedSearch
 
-    member_client.get(reverse("forum:search"), {"q": "kryptovaluta", "sort": "newest", "unit": "threads"})
+    member_client.get(
+        reverse("forum:search"), {"q": "kryptovaluta", "sort": "newest", "unit": "threads"}
+    )
     assert FailedSearch.objects.get().text == "kryptovaluta"
 
 
