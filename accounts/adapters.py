@@ -9,6 +9,7 @@ from netvaerk.mail import enqueue_message
 from netvaerk.site import absolute_url, current_site
 
 EMAIL_MAX_LENGTH = 254
+FIRST_VISIT = "netvaerk_first_visit"  # session key: this is the member's first session
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -37,6 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
         if is_suspended(user):
             return suspension_notice(request, user)
+        # Never logged in before: the front page says welcome, not welcome back.
+        request.session[FIRST_VISIT] = user.last_login is None
         return super().pre_login(request, user, **kwargs)
 
     def format_email_subject(self, subject):
