@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 
 HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-TEXT_PATH = re.compile(r"""(?:^|(?<=[\s(\[<"'=:]))(/[^\s)\]>"']*)""")
+# A path of at least one character after the slash ("ja / yes" is no link).
+TEXT_PATH = re.compile(r"""(?:^|(?<=[\s(\[<"'=:]))(/[^\s)\]>"']+)""")
 URL = re.compile(r"""\bhttps?://[^\s)\]>"']+""")
 
 
