@@ -232,6 +232,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
+# English pages use British day-month order and the 24-hour clock (netvaerk/formats/en).
+FORMAT_MODULE_PATH = ["netvaerk.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
