@@ -8,6 +8,7 @@ transaction commits, never while a transaction is open.
 import logging
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -77,11 +78,15 @@ def notice(
 ) -> Notification:
     """A free-text notice (moderation, meetups, needs, polls, roles) in the
     recipient's own language, mailed like other notifications. `message` is a
-    callable returning the text (called with their language on)."""
-    with translation.override(recipient.language):
-        text = str(message())[:500]
+    callable returning the text, called once in each language of the site: the
+    notice reads in the language of the page or mail that shows it."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(message())[:500]
+    text = texts.get(recipient.language) or texts[settings.LANGUAGE_CODE]
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, message=text, link=link,
+        recipient=recipient, kind=kind, actor=actor, message=text, texts=texts, link=link,
         **_subject_fields(subject),
     )  # fmt: skip
     User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
