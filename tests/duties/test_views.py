@@ -290,8 +290,8 @@ def test_the_holder_hands_over_with_a_note(
     ("to", "error"),
     [
         ("self", "You cannot hand a slot over to yourself."),
-        ("nobody-here", "No active member has that handle."),
-        ("inactive", "No active member has that handle."),
+        ("nobody-here", "No active member is called “nobody-here”."),
+        ("inactive", "No active member is called “inactive”."),
         ("", "This field is required."),
     ],
 )

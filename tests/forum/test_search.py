@@ -431,3 +431,32 @@ def test_compound_parts():
     assert search.compound_parts({"virksomhedsskat"}, vocabulary) == ["virksomhed", "skat"]
     assert search.compound_parts({"registrering"}, vocabulary) == []
     assert search.compound_parts({"ukendtsammensat"}, vocabulary) == []
+
+
+@pytest.mark.parametrize("typed", ["Mette Kjær", "mette kjær", "@mette", "mette"])
+def test_the_author_filter_takes_a_name_or_a_handle(member_client, typed):
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    mette = UserFactory(handle="mette", display_name="Mette Kjær")
+    services.start_thread(
+        category=category, author=mette, title="Moms for Mette", kind="question", body="moms"
+    )
+    services.start_thread(
+        category=category,
+        author=UserFactory(),
+        title="Moms for andre",
+        kind="question",
+        body="moms",
+    )
+    html = member_client.get(reverse("forum:search"), {"q": "moms", "author": typed}).text
+    assert "Moms for Mette" in html and "Moms for andre" not in html
+
+
+def test_an_unknown_author_finds_nothing_and_says_why(member_client):
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    services.start_thread(
+        category=category, author=UserFactory(), title="Moms", kind="question", body="moms"
+    )
+    html = member_client.get(reverse("forum:search"), {"q": "moms", "author": "Ingen Her"}).text
+    assert "Intet aktivt medlem hedder “Ingen Her”." in html
+    assert 'value="Ingen Her"' in html
+    assert "Moms</a>" not in html
