@@ -31,7 +31,10 @@ def test_a_member_takes_a_slot_and_hands_it_over(site, browser, assert_accessibl
 
     page.get_by_role("link", name="Overdrag").first.click()
     assert_accessible(page)
-    page.get_by_label("Overdrag til").fill("@tove")
+    page.get_by_label("Overdrag til").press_sequentially("Tove H")
+    expect(page.locator("#id_member-suggestions option")).to_have_count(1)
+    assert page.locator("#id_member-suggestions option").get_attribute("value") == "@tove"
+    page.get_by_label("Overdrag til").fill("Tove Hansen")  # a name is enough
     page.get_by_label("Besked til den nye vagthavende").fill("Husk Ida.")
     page.get_by_role("button", name="Overdrag").click()
     expect(page.locator(".messages")).to_contain_text("Tove Hansen har nu vagten")
