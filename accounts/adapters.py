@@ -1,14 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django import forms
-from django.contrib.sites.shortcuts import get_current_site
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
 from accounts import services
 from netvaerk.client import client_ip
 from netvaerk.mail import enqueue_message
+from netvaerk.site import absolute_url, current_site
 
 EMAIL_MAX_LENGTH = 254
+FIRST_VISIT = "netvaerk_first_visit"  # session key: this is the member's first session
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -37,6 +39,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
         if is_suspended(user):
             return suspension_notice(request, user)
+        # Never logged in before: the front page says welcome, not welcome back.
+        request.session[FIRST_VISIT] = user.last_login is None
         return super().pre_login(request, user, **kwargs)
 
     def get_client_ip(self, request):
@@ -44,9 +48,19 @@ class AccountAdapter(DefaultAccountAdapter):
         for allauth's rate limits: the same rule as the site's own limits."""
         return client_ip(request)
 
+    def format_email_subject(self, subject):
+        return f"[{current_site().name}] {force_str(subject)}"
+
     def send_mail(self, template_prefix, email, context):
-        """Render now, in the member's language; send from the task worker."""
+        """Render now, in the member's language; send from the task worker. The
+        site's name and links come from settings, never from the request's host."""
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {"request": request, "email": email}
         ctx.update(context)
+        ctx["current_site"] = current_site()
+        if request is not None:
+            request_root = request.build_absolute_uri("/")
+            for key, value in ctx.items():
+                if isinstance(value, str) and value.startswith(request_root):
+                    ctx[key] = absolute_url(value[len(request_root) - 1 :])
         enqueue_message(self.render_mail(template_prefix, email, ctx))

@@ -1,8 +1,11 @@
 """A believable Danish network for `make run` (see `manage.py seed_demo`)."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services
@@ -76,6 +79,13 @@ BIO = (
 )
 
 
+def joined_ago(index: int) -> timedelta:
+    """How long ago the index-th demo member joined: spread over the past year."""
+    if index >= len(PEOPLE) - 2:
+        return timedelta(days=len(PEOPLE) - index)
+    return timedelta(days=365 - index * 300 // len(PEOPLE))
+
+
 def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
@@ -86,7 +96,10 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     created_any = False
     logins = []
     password_hash = None  # hashed once: the password hasher is slow on purpose
-    for local, name, company, industry, region, skills, looking_for, roles in PEOPLE:
+    now = timezone.now()
+    for index, (local, name, company, industry, region, skills, looking_for, roles) in enumerate(
+        PEOPLE
+    ):
         email = demo_email(local)
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -111,6 +124,8 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             for role in roles:
                 services.grant_role(user=user, role=role, granted_by=None)
+            # The network has grown over the past year; the last two are new this week.
+            User.objects.filter(pk=user.pk).update(date_joined=now - joined_ago(index))
         if roles or not any(not login_roles for *_, login_roles in logins):
             logins.append((email, name, roles))
     logins = [

@@ -156,22 +156,93 @@ class MemberFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions")), *Region.choices]
 
 
+MEMBER_CHOICES_SHOWN = 6
+
+
+class MemberInput(forms.TextInput):
+    """A text input for a member, with suggestions as one types: htmx asks
+    `accounts:member_suggest` and fills the <datalist> the browser offers."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-hx-trigger": "input changed delay:300ms",
+                **(attrs or {}),
+            }
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-suggestions"
+        attrs.update(
+            {
+                "list": list_id,
+                "data-hx-get": str(reverse_lazy("accounts:member_suggest")),
+                "data-hx-target": f"#{list_id}",
+                "data-hx-swap": "innerHTML",
+            }
+        )
+        html = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', html, list_id)
+
+
+class MemberField(OneLineField):
+    """One member, by name, @handle or (with `allow_email`) e-mail address.
+    Cleans to the User; several matches are listed in the error, to pick from
+    (the suggestions without JavaScript)."""
+
+    widget = MemberInput
+
+    def __init__(self, *, queryset=None, allow_email=False, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault(
+            "help_text",
+            _("A name, an @handle or an email address.")
+            if allow_email
+            else _("A name or an @handle, as shown on the member's profile."),
+        )
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        self.allow_email = allow_email
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        queryset = self.queryset if self.queryset is not None else User.objects.members()
+        matches = list(
+            queryset.matching(text, allow_email=self.allow_email).order_by("display_name", "pk")[
+                : MEMBER_CHOICES_SHOWN + 1
+            ]
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(
+                _("No active member is called “%(text)s”.") % {"text": text}, code="unknown"
+            )
+        names = ", ".join(f"{m.display_name} (@{m.handle})" for m in matches[:MEMBER_CHOICES_SHOWN])
+        raise forms.ValidationError(
+            _("Several members match: %(names)s. Type the @handle of the one you mean.")
+            % {"names": names},
+            code="ambiguous",
+        )
+
+
 class GrantRoleForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Member's email address"), max_length=254, widget=forms.EmailInput()
-    )
+    # Named "email" for the links that fill it in (?email=…); takes a name or @handle too.
+    email = MemberField(label=_("Member"), allow_email=True)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def clean(self):
         cleaned = super().clean()
-        email = cleaned.get("email")
+        member = cleaned.get("email")
         role = cleaned.get("role")
-        if not email or not role:
+        if not member or not role:
             return cleaned
-        member = User.objects.members().filter(email__iexact=email).first()
-        if member is None:
-            self.add_error("email", _("No active member has that email address."))
-        elif member.role_assignments.filter(role=role).exists():
+        if member.role_assignments.filter(role=role).exists():
             self.add_error(
                 "role",
                 _("%(name)s is already %(role)s.")

@@ -63,6 +63,24 @@ class UserQuerySet(models.QuerySet):
     def members(self):
         return self.filter(is_active=True)
 
+    def matching(self, text: str, *, allow_email: bool = False, exact: bool = True):
+        """Members a person means by `text`: an @handle, a display name or (where
+        e-mail addresses may be used) an e-mail address, case ignored. `exact`
+        False also finds names and handles that contain the text (suggestions)."""
+        text = " ".join(text.split())
+        if not text:
+            return self.none()
+        if allow_email and "@" in text.strip("@"):
+            return self.filter(email__iexact=text)
+        handle = text.lstrip("@").lower()
+        if text.startswith("@"):
+            found = Q(handle=handle) if exact else Q(handle__startswith=handle)
+        elif exact:
+            found = Q(handle=handle) | Q(display_name__iexact=text)
+        else:
+            found = Q(handle__startswith=handle) | Q(display_name__icontains=text)
+        return self.filter(found)
+
     def with_access(self):
         """What the permission rules read: roles and whether TOTP is on."""
         from allauth.mfa.models import Authenticator

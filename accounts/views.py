@@ -8,7 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.extensions import member_panels
-from accounts.forms import GrantRoleForm, GuidelinesForm, MemberFilterForm, ProfileForm
+from accounts.forms import (
+    MEMBER_CHOICES_SHOWN,
+    GrantRoleForm,
+    GuidelinesForm,
+    MemberFilterForm,
+    ProfileForm,
+)
 from accounts.models import Guidelines, RoleAssignment, RoleChange, User
 from accounts.permissions import (
     can_edit_guidelines,
@@ -20,7 +26,25 @@ from accounts.permissions import (
     require,
 )
 from netvaerk.paging import page_of
-from netvaerk.ratelimit import limit_writes
+from netvaerk.ratelimit import limit_writes, refuse_if_over
+
+
+@require_http_methods(["GET"])
+def member_suggest(request):
+    """Suggestions for a member field (htmx fills its <datalist>): the input's
+    value comes under its own name, whichever field it is. Visitors get none."""
+    text = next((v for v in request.GET.values() if v.strip()), "")[:254]
+    members = []
+    if can_view_members(request.user) and len(text.strip().lstrip("@")) >= 2:
+        if refused := refuse_if_over(request, "search"):
+            return refused
+        members = list(
+            User.objects.members()
+            .matching(text, exact=False)
+            .only("handle", "display_name")
+            .order_by("display_name", "pk")[:MEMBER_CHOICES_SHOWN]
+        )
+    return render(request, "accounts/_member_suggestions.html", {"members": members})
 
 
 @login_required

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import MemberField
 from accounts.models import User
 from duties.models import MAX_WEEKS, Duty, NonexistentLocalTime, weekly_occurrences
 from duties.permissions import can_hold_duty
@@ -83,12 +84,7 @@ class SlotForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    member = OneLineField(
-        label=_("Hand over to"),
-        max_length=41,
-        help_text=_("The member's @handle, as shown on their profile."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    member = MemberField(label=_("Hand over to"))
     note = PlainTextField(
         label=_("Note for the new holder"),
         required=False,
@@ -101,12 +97,10 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slot = slot
         self.user = user
+        self.fields["member"].queryset = User.objects.with_access().members()
 
     def clean_member(self):
-        handle = self.cleaned_data["member"].lstrip("@").lower()
-        member = User.objects.with_access().members().filter(handle=handle).first()
-        if member is None:
-            raise forms.ValidationError(_("No active member has that handle."))
+        member = self.cleaned_data["member"]
         if member.pk == self.slot.member_id:
             if member.pk == self.user.pk:
                 raise forms.ValidationError(_("You cannot hand a slot over to yourself."))

@@ -8,7 +8,6 @@ state again: of two members taking the same open slot, exactly one gets it.
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from accounts.models import User
 from duties.models import Duty, DutySlot, weekly_occurrences
 from duties.permissions import can_view_rota
 from netvaerk.mail import enqueue_message
+from netvaerk.site import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ def on_duty_now(*, user, now: datetime | None = None) -> list[DutySlot]:
 
 
 def _absolute(path: str) -> str:
-    return settings.NETVAERK_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _message(member: User, *, subject: str, template: str, context: dict):

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import MemberField
 from forum.models import Access, Category, SearchSynonym, ThreadKind
 from forum.services import MAX_TAGS, parse_tags
 from netvaerk.forms import MarkdownField, OneLineField
@@ -165,6 +166,9 @@ class CategoryForm(forms.ModelForm):
         return cleaned
 
 
+NO_AUTHOR = "@"  # no handle holds an @: an author filter that finds no post
+
+
 class SearchForm(forms.Form):
     q = OneLineField(label=_("Search the forum"), required=False)
     category = forms.SlugField(label=_("Category"), required=False, allow_unicode=True)
@@ -185,7 +189,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("relevance", _("Relevance")), ("newest", _("Newest"))],
     )
-    author = OneLineField(label=_("Author (@handle)"), required=False, max_length=41)
+    author = MemberField(label=_("Author"), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -199,11 +203,14 @@ class SearchForm(forms.Form):
     )
 
     def clean_author(self):
-        return self.cleaned_data["author"].strip().lstrip("@").lower()
+        member = self.cleaned_data["author"]
+        return member.handle if member else ""
 
     def filters(self) -> dict:
         """The filters that are valid; a malformed one is ignored, not an error page."""
         data = getattr(self, "cleaned_data", {})
+        if "author" in self.errors:  # nobody by that name: find nothing, and say why
+            data = {**data, "author": NO_AUTHOR}
         return {
             "category": data.get("category") or "",
             "tag": data.get("tag") or "",

@@ -221,3 +221,16 @@ def can_restore_revision(user, post) -> bool:
 def can_manage_search(user) -> bool:
     """Synonyms and the list of searches that found nothing."""
     return is_network_leader(user)
+
+
+def threads_behind_login(user, qs=None):
+    """Threads this visitor cannot read only because they are not logged in: any
+    member could. Their page asks the visitor to log in instead of saying 404."""
+    from forum.models import Thread
+
+    qs = Thread.objects.all() if qs is None else qs
+    if user.is_authenticated:
+        return qs.none()
+    return qs.filter(
+        state__in=[State.PUBLISHED, State.MERGED], category__read_access=Access.MEMBERS
+    )

@@ -44,13 +44,17 @@ class MoveForm(ReasonForm):
 
 
 _THREAD_URL = re.compile(r"/t/(\d+)(?:/|$)")
+_POST_URL = re.compile(r"/p/(\d+)(?:/|$)")
 
 
 class MergeForm(ReasonForm):
     target = OneLineField(
         label=_("Merge into thread"),
         max_length=500,
-        help_text=_("The address or the number of the thread that should receive the posts."),
+        help_text=_(
+            "The thread that should receive the posts: its address, its number, or the "
+            "address of one of its posts."
+        ),
     )
 
     field_order = ["target", "reason"]
@@ -61,11 +65,19 @@ class MergeForm(ReasonForm):
 
     def clean_target(self):
         value = self.cleaned_data["target"]
-        match = _THREAD_URL.search(value)
-        number = match.group(1) if match else value.lstrip("#")
+        thread_match, post_match = _THREAD_URL.search(value), _POST_URL.search(value)
+        if thread_match:
+            number, threads = thread_match.group(1), self.threads
+        elif post_match:  # a post's link, e.g. from search: its thread
+            number, threads = post_match.group(1), None
+        else:
+            number, threads = value.strip().lstrip("#"), self.threads
         if not number.isdigit() or len(number) > 12:
             raise forms.ValidationError(_("Give a thread's address or number."))
-        thread = self.threads.filter(pk=int(number)).first()
+        if threads is None:
+            thread = self.threads.filter(posts__pk=int(number)).first()
+        else:
+            thread = threads.filter(pk=int(number)).first()
         if thread is None:
             raise forms.ValidationError(_("There is no such thread that you may moderate."))
         return thread

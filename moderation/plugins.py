@@ -58,7 +58,7 @@ def post_actions(*, user, post, **_objects) -> list[forum.PostAction]:
     else:
         url = reverse("moderation:post_delete", args=[post.pk])
         actions.append(forum.PostAction(gettext("Delete"), url, danger, name))
-    url = reverse("moderation:thread_split", args=[post.thread_id]) + f"?post={post.pk}"
+    url = reverse("moderation:thread_split", args=[post.thread_id]) + f"?fra={post.pk}"
     actions.append(forum.PostAction(gettext("Split from here"), url, suffix=name))
     return actions
 

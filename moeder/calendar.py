@@ -37,6 +37,7 @@ from icalendar import (
 from accounts.permissions import is_member, is_suspended
 from moeder.models import Answer, Invitation, Meetup, MeetupStatus, Rsvp
 from moeder.permissions import can_see_online_link
+from netvaerk.site import absolute_url
 
 PRODID = "-//Netvaerk//Moeder//DA"
 METHODS = frozenset({"PUBLISH", "REQUEST", "CANCEL"})
@@ -226,6 +227,10 @@ def plain_text(meetup: Meetup) -> str:
     def link(match):  # both still HTML: unescaped once, at the end
         href, label = match[1], match[2]
         same = html.unescape(strip_tags(label)).strip() == html.unescape(href)
+        if href.startswith("/") and not href.startswith("//"):  # ours: whole, for mails
+            href = html.escape(absolute_url(html.unescape(href)))
+            if same:
+                return href
         return label if same else f"{label} ({href})"
 
     text = re.sub(r"\s*\n\s*", " ", source)  # line breaks in HTML are spaces

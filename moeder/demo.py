@@ -235,4 +235,55 @@ def seed() -> bool:
         else:
             for local in ["jonas", "maja", "kasper"]:
                 Rsvp.objects.create(meetup=meetup, member=_user(local), answer=Answer.MAYBE)
+    _seed_history()
     return True
+
+
+# A year of held meetups, so that insights and the meetup list look lived in:
+# (organiser, title, kind, days ago, start hour, venue, address, who said yes, who did not come)
+HISTORY = [
+    ("anne", "Netværksmøde: Året der gik", "network", 340, 17, "Lund Kaffebar",
+     "Algade 4, 4000 Roskilde", ["karen", "sara", "ida", "jonas"], ["ida"]),
+    ("soeren", "Iværksættercafé i Aalborg", "network", 290, 16, "Café Vestergade",
+     "Vestergade 3, 9000 Aalborg", ["henrik", "louise", "birgitte", "julie", "mette"], []),
+    ("anne", "Fagligt møde: OSS og moms i praksis", "professional", 230, 16, "Lund Kaffebar",
+     "Algade 4, 4000 Roskilde", ["mette", "fatima", "jonas", "ahmed", "karen"], ["ahmed"]),
+    ("soeren", "Workshop: Din første medarbejder", "workshop", 170, 9, "Bech Tømrer & Snedker",
+     "Industrivej 7, 9400 Nørresundby", ["henrik", "julie", "kasper"], []),
+    ("anne", "Netværksmøde: Salg uden at sælge", "network", 110, 17, "Kulturhuset",
+     "Vestergade 55, 8000 Aarhus", ["sara", "maja", "emil", "karen", "louise", "ida"], ["emil"]),
+    ("soeren", "Morgenkaffe i Aalborg", "network", 75, 8, "Café Vestergade",
+     "Vestergade 3, 9000 Aalborg", ["birgitte", "mette", "henrik"], ["birgitte"]),
+]  # fmt: skip
+
+
+def _seed_history() -> None:
+    for organiser, title, kind, days_ago, hour, venue, address, yes, away in HISTORY:
+        starts = _at(-days_ago, hour)
+        meetup = services.create_meetup(
+            creator=_user(organiser),
+            title=title,
+            kind=kind,
+            description="Tak til alle, der kom – noter og links ligger i tråden.",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            venue_name=venue,
+            address=address,
+        )
+        Meetup.objects.filter(pk=meetup.pk).update(
+            status=MeetupStatus.PUBLISHED,
+            published_at=starts - timedelta(days=21),
+            created_at=starts - timedelta(days=21),
+            invitations_planned=len(yes) * 3,
+        )
+        members = User.objects.filter(email__in=[demo_email(local) for local in yes])
+        away_ids = {u.pk for u in User.objects.filter(email__in=[demo_email(a) for a in away])}
+        Rsvp.objects.bulk_create(
+            Rsvp(
+                meetup=meetup,
+                member=member,
+                answer=Answer.YES,
+                checked_in_at=None if member.pk in away_ids else starts,
+            )
+            for member in members
+        )

@@ -44,6 +44,7 @@ from moeder.models import (
     Rsvp,
 )
 from moeder.permissions import can_see_online_link
+from netvaerk.site import absolute_url
 from notifications.services import unsubscribe_url
 
 RSVP_SALT = "moeder.rsvp"
@@ -304,7 +305,7 @@ def _mail_after_commit(kind: str, meetup_id: int, member_ids: list[int], **extra
 
 
 def _absolute(path: str) -> str:
-    return settings.NETVAERK_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _to_json(value):

@@ -85,7 +85,13 @@ def seed() -> bool:
     # Met, with two answers to the follow-up.
     if "moms" in needs:
         need = needs["moms"]
-        Need.objects.filter(pk=need.pk).update(status=NeedStatus.MET)
+        # Met by a meetup held last year (the insights page counts it there).
+        held = (
+            Meetup.objects.filter(status=MeetupStatus.PUBLISHED, ends_at__lt=now)
+            .filter(title__icontains="moms")
+            .first()
+        )
+        Need.objects.filter(pk=need.pk).update(status=NeedStatus.MET, meetup=held)
         for handle, answer, comment in [
             ("mette", "yes", "Rigtig godt – nu har jeg styr på OSS."),
             ("fatima", "partly", "Godt, men jeg mangler stadig svar om Norge."),

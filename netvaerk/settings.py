@@ -205,7 +205,7 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # it too (the others end by Django's session hash, which holds the password hash).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Netværk] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = None  # "[NETVAERK_SITE_NAME] ", see accounts.adapters
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -237,6 +237,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
+# English pages use British day-month order and the 24-hour clock (netvaerk/formats/en).
+FORMAT_MODULE_PATH = ["netvaerk.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
@@ -329,8 +331,10 @@ SECURE_CSP = {
 # --- Netværk ----------------------------------------------------------------
 
 NETVAERK_PAGE_SIZE = env_int("NETVAERK_PAGE_SIZE", default=25)
-# The site's address, for links in emails sent by the task worker.
+# The site's address and name, for links and greetings in every mail (sent by the
+# task worker, away from any request) and the calendar-feed addresses.
 NETVAERK_BASE_URL = os.environ.get("NETVAERK_BASE_URL", "http://127.0.0.1:8000")
+NETVAERK_SITE_NAME = os.environ.get("NETVAERK_SITE_NAME", "Netværk")
 # A real Q&A corpus (Stack Exchange "startups" dump, CC BY-SA 3.0) for the
 # search parity tests and the benchmarks; never shown on the site. Optional.
 NETVAERK_CORPUS_DIR = Path(

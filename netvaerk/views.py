@@ -7,11 +7,13 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from accounts.adapters import FIRST_VISIT
 from accounts.permissions import needs_mfa_for_powers
 
 
 def home(request):
-    return render(request, "home.html", {})
+    first_visit = request.user.is_authenticated and request.session.get(FIRST_VISIT, False)
+    return render(request, "home.html", {"first_visit": first_visit})
 
 
 @never_cache

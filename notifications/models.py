@@ -3,7 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 NOTICE = "notice"  # a free-text notice; the other kinds belong to the apps that send them
@@ -37,8 +37,10 @@ class Notification(models.Model):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    # What a notice says (e.g. the reason a post was hidden), in the recipient's language.
+    # What a notice says (e.g. the reason a post was hidden), in the recipient's language,
+    # and in each language of the site ({"da": …, "en": …}): shown in the reader's.
     message = models.CharField(max_length=500, blank=True)
+    texts = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True)  # where a notice without a subject leads
     count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
@@ -60,6 +62,12 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return reverse("notifications:notification_open", kwargs={"pk": self.pk})
+
+    @property
+    def text(self) -> str:
+        """What the notice says, in the language the page or mail is in."""
+        language = (translation.get_language() or "").split("-")[0]
+        return self.texts.get(language) or self.message
 
     @property
     def target_url(self) -> str:

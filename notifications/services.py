@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from accounts.models import EmailFrequency, User
 from netvaerk.mail import enqueue_message
+from netvaerk.site import absolute_url, base_url
 from notifications.extensions import kinds, subjects
 from notifications.models import NOTICE, Notification
 
@@ -80,11 +81,15 @@ def notice(
 ) -> Notification:
     """A free-text notice (moderation, meetups, needs, polls, roles) in the
     recipient's own language, mailed like other notifications. `message` is a
-    callable returning the text (called with their language on)."""
-    with translation.override(recipient.language):
-        text = str(message())[:500]
+    callable returning the text, called once in each language of the site: the
+    notice reads in the language of the page or mail that shows it."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(message())[:500]
+    text = texts.get(recipient.language) or texts[settings.LANGUAGE_CODE]
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, message=text, link=link,
+        recipient=recipient, kind=kind, actor=actor, message=text, texts=texts, link=link,
         **_subject_fields(subject),
     )  # fmt: skip
     User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
@@ -182,7 +187,7 @@ def unsubscribe(*, user: User) -> None:
 
 
 def absolute(path: str) -> str:
-    return settings.NETVAERK_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _message(user: User, notifications: list[Notification], *, digest: bool):
@@ -192,7 +197,7 @@ def _message(user: User, notifications: list[Notification], *, digest: bool):
             "user": user,
             "notifications": notifications,
             "digest": digest,
-            "base_url": settings.NETVAERK_BASE_URL.rstrip("/"),
+            "base_url": base_url(),
             "unsubscribe_url": token_url,
             "settings_url": absolute(reverse("accounts:profile_edit")),
         }

@@ -7,7 +7,9 @@ from django.tasks.signals import task_finished
 from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.csrf import check_post_forms
 from tests.factories import UserFactory
+from tests.mail_links import relative_links
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM
 # then refuses to run unless told that this is fine (it is, in tests).
@@ -84,6 +86,32 @@ class TransactionGuardBackend(LocmemBackend):
 @pytest.fixture(autouse=True)
 def _no_mail_inside_transactions(settings):
     settings.MAILERS = {"default": {"BACKEND": "tests.conftest.TransactionGuardBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _post_forms_carry_csrf_tokens(monkeypatch):
+    """Every page a test fetches must give each POST form a CSRF token: the test
+    client does not check CSRF, so a form without one would pass here and fail
+    for every member (see tests/csrf.py)."""
+    request = Client.request
+
+    def checked(self, **kwargs):
+        response = request(self, **kwargs)
+        check_post_forms(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
+
+
+@pytest.fixture(autouse=True)
+def _mails_link_absolutely():
+    """Every mail a test sends has only absolute links (see tests/mail_links.py)."""
+    yield
+    from django.core import mail
+
+    for message in getattr(mail, "outbox", []):
+        relative = relative_links(message)
+        assert not relative, f"mail {message.subject!r} has relative links: {relative}"
 
 
 @pytest.fixture(autouse=True)

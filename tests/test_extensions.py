@@ -47,5 +47,5 @@ def test_panels_render_only_when_they_have_something_to_show(rf):
             "shown", "notifications/_message_line.txt", lambda request, note: {"notification": note}
         )
     )
-    rendered = socket.render(rf.get("/"), note=SimpleNamespace(message="Hej"))
+    rendered = socket.render(rf.get("/"), note=SimpleNamespace(text="Hej"))
     assert [(p.name, str(p)) for p in rendered] == [("shown", "Hej")]

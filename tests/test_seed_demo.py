@@ -32,3 +32,27 @@ def test_demo_logins_work(client):
     for email in ("mette@netvaerk.example", "jonas@netvaerk.example", "soeren@netvaerk.example"):
         assert client.login(email=email, password=demo.DEMO_PASSWORD), email
         client.logout()
+
+
+def test_the_demo_network_has_a_year_behind_it(client):
+    """A new user sees the insights and the meetup history as they are meant to look."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moeder import insights
+    from needs.models import Need, NeedStatus
+
+    call_command("seed_demo")
+    now = timezone.now()
+    joined = sorted(User.objects.values_list("date_joined", flat=True))
+    assert joined[0] < now - timedelta(days=300)
+    assert joined[-1] > now - timedelta(days=7)  # and a newcomer or two
+    assert len({d.date() for d in joined}) > len(joined) // 2
+    report = insights.collect()
+    assert len(report.rows) >= 6
+    assert sum(row.came for row in report.rows) > 20
+    assert sum(row.no_shows for row in report.rows) >= 1
+    assert sum(row.needs_met for row in report.rows) >= 1
+    met = Need.objects.get(status=NeedStatus.MET)
+    assert met.meetup is not None and met.meetup.ends_at < now

@@ -111,6 +111,18 @@ class SearchFilters:
     unit: str = "posts"  # or "threads": the best post of each thread
     sort: str = "relevance"  # or "newest"
 
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter leaves out posts the words alone would find."""
+        return bool(
+            self.category
+            or self.tag
+            or self.author
+            or self.date_from
+            or self.date_to
+            or self.status
+        )
+
 
 def _threads(user, filters: SearchFilters):
     """The threads whose posts may appear: visibility, category, tag, status."""

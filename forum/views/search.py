@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from accounts.permissions import is_member
 from forum.forms import (
     SearchForm,
 )
@@ -35,8 +36,11 @@ def search(request):
     if text:
         if refused := refuse_if_over(request, "search"):
             return refused
-        ids, parsed = search_posts(request.user, text, SearchFilters(**form.filters()))
-        if not ids and not parsed.is_empty:
+        filters = SearchFilters(**form.filters())
+        ids, parsed = search_posts(request.user, text, filters)
+        # What members look for in vain: not visitors (who cannot read the
+        # members' categories) and not searches a filter narrowed.
+        if not ids and not parsed.is_empty and is_member(request.user) and not filters.narrows:
             record_failed_search(text)
         page = page_of(request, ids)
         hits = posts_for_page(list(page.object_list))

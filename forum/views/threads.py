@@ -1,5 +1,7 @@
 """A thread page, starting threads and replying."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +36,7 @@ from forum.permissions import (
     can_start_thread,
     can_view_history,
     reachable_threads,
+    threads_behind_login,
     visible_categories,
     visible_posts,
 )
@@ -50,7 +53,17 @@ from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 
 
+def _login_to_read(request):
+    """The page a visitor gets for a thread only members can read: a way in, no title."""
+    login = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+    signup = f"{reverse('account_signup')}?{urlencode({'next': request.get_full_path()})}"
+    context = {"login_url": login, "signup_url": signup}
+    return render(request, "forum/login_to_read.html", context, status=403)
+
+
 def thread_detail(request, pk, slug):
+    if threads_behind_login(request.user).filter(pk=pk).exists():
+        return _login_to_read(request)
     thread = _thread_or_404(request.user, pk)
     if thread.state == State.MERGED and thread.merged_into_id:
         return redirect(thread.merged_into, permanent=True)
@@ -138,6 +151,8 @@ def thread_unread(request, pk):
 
 def post_permalink(request, pk):
     # A hidden post's link still leads to its place (a notice stands in for it).
+    if Post.objects.filter(pk=pk, thread__in=threads_behind_login(request.user)).exists():
+        return _login_to_read(request)
     post = get_object_or_404(
         Post.objects.filter(thread__in=reachable_threads(request.user)).select_related("thread"),
         pk=pk,

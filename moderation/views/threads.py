@@ -263,6 +263,16 @@ def thread_merge(request, pk):
     )
 
 
+def _chosen_replies(request, replies) -> list[int]:
+    """ "Split from here" (?fra=<post>) ticks that reply and every one after it;
+    ?post=<pk> (repeatable) ticks the ones named."""
+    start = request.GET.get("fra", "")
+    if start.isdigit():
+        numbers = [r.number for r in replies if str(r.pk) == start]
+        return [r.pk for r in replies if numbers and r.number >= numbers[0]]
+    return [int(v) for v in request.GET.getlist("post") if v.isdigit() and len(v) < 12]
+
+
 @login_required
 @limit_writes("moderation")
 @require_http_methods(["GET", "POST"])
@@ -274,7 +284,7 @@ def thread_split(request, pk):
         form_data(request),
         replies=replies,
         categories=categories,
-        initial={"category": thread.category_id, "posts": request.GET.getlist("post")},
+        initial={"category": thread.category_id, "posts": _chosen_replies(request, replies)},
     )
     return _confirm(
         request,

@@ -17,6 +17,7 @@ from moeder import calendar
 from moeder.models import CalendarFeed, Meetup
 from moeder.permissions import can_view_meetup
 from netvaerk.ratelimit import limit_writes
+from netvaerk.site import absolute_url
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Calendar apps poll the feeds; a shared cache may keep the public one a while.
@@ -71,7 +72,7 @@ def public_feed(request):
 
 
 def _absolute(path: str) -> str:
-    return settings.NETVAERK_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _webcal(url: str) -> str:

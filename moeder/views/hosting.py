@@ -133,6 +133,8 @@ def meetup_check_in(request, pk):
             "rsvps": rsvps,
             "yes_count": len(yes),
             "came_count": len(came),
+            # A no-show is someone who did not come: known once the meetup is over.
+            "is_over": meetup.is_past,
             "no_shows": len([r for r in yes if not r.checked_in_at]),
             "late_withdrawals": meetup.rsvps.filter(withdrew_late=True).count(),
             "back": reverse("moeder:meetup_detail", args=[meetup.pk, meetup.slug]),

@@ -133,6 +133,10 @@ def _render_detail(request, meetup, *, form=None, status=200):
             for qa in QuestionAnswer.objects.filter(rsvp=mine):
                 initial[f"q{qa.question_id}"] = qa.choices or qa.text
         form = RsvpForm(meetup=meetup, questions=questions, initial=initial)
+    is_over = meetup.is_past
+    came = [r for r in rsvps if r.checked_in_at] if is_over else []
+    if came:  # after a meetup with a check-in, the list says who came
+        attending = [r for r in attending if r.checked_in_at]
     listed = attending if managing else [r for r in attending if r.show_in_list]
     return render(
         request,
@@ -146,9 +150,12 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "show_attendees": can_see_attendees(user, meetup),
             "attending": listed,
             "hidden_count": len(attending) - len(listed),
-            "maybe": [
-                r for r in rsvps if r.answer == Answer.MAYBE and (managing or r.show_in_list)
-            ],
+            "attendees_heading": (
+                _("Who came") if came else _("Who said yes") if is_over else _("Who is coming")
+            ),
+            "maybe": []
+            if is_over
+            else [r for r in rsvps if r.answer == Answer.MAYBE and (managing or r.show_in_list)],
             "waiting_count": len(waiting),
             "my_place": waiting.index(mine) + 1 if mine in waiting else None,
             "seats_left": None if meetup.capacity is None else max(meetup.capacity - taken, 0),

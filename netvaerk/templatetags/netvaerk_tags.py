@@ -15,3 +15,11 @@ def isolate(value):
     """User-written text (a name, a title) in <bdi>, for use inside a translated
     sentence: Arabic or Hebrew keeps its direction without turning the sentence."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag
+def site_name():
+    """The site's name from settings (NETVAERK_SITE_NAME), for mail signatures."""
+    from netvaerk.site import current_site
+
+    return current_site().name

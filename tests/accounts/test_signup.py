@@ -192,3 +192,19 @@ def test_password_change(member, member_client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.check_password("et-nyt-og-langt-kodeord")
+
+
+def test_a_newcomer_is_welcomed_and_a_returning_member_welcomed_back(client, mailoutbox):
+    client.post(reverse("account_signup"), SIGNUP)
+    client.post(client.get(confirmation_link(mailoutbox[-1])).wsgi_request.path)
+    login = {"login": "signe@example.com", "password": SIGNUP["password1"]}
+    client.post(reverse("account_login"), login)
+    first = client.get(reverse("home")).text
+    assert "Velkommen til netværket, Signe Iværksætter." in first
+    assert "Velkommen tilbage" not in first
+
+    client.logout()
+    client.post(reverse("account_login"), login)
+    again = client.get(reverse("home")).text
+    assert "Velkommen tilbage, Signe Iværksætter." in again
+    assert "Velkommen til netværket" not in again

@@ -312,3 +312,54 @@ def test_handle_taken_by_another_member(member, member_client):
         reverse("accounts:profile_edit"), {"display_name": "Navn", "handle": "optaget"}
     )
     assert "handle" in response.context["form"].errors
+
+
+# --- One member field: name, @handle or e-mail ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["Tove Hansen", "tove hansen", "@tove", "tove", "tove@example.com", "TOVE@example.com"]
+)
+def test_the_roles_page_finds_a_member_by_name_handle_or_email(leader_client, typed):
+    from accounts.models import RoleAssignment
+
+    tove = UserFactory(handle="tove", display_name="Tove Hansen", email="tove@example.com")
+    response = leader_client.post(
+        reverse("accounts:role_list"), {"email": typed, "role": "organiser"}
+    )
+    assert response.status_code == 302
+    assert RoleAssignment.objects.filter(user=tove, role="organiser").exists()
+
+
+def test_an_ambiguous_name_lists_the_members_to_choose_from(leader_client):
+    UserFactory(handle="anne-1", display_name="Anne Lund")
+    UserFactory(handle="anne-2", display_name="Anne Lund")
+    response = leader_client.post(
+        reverse("accounts:role_list"), {"email": "Anne Lund", "role": "organiser"}
+    )
+    assert response.status_code == 200
+    assert "Anne Lund (@anne-1), Anne Lund (@anne-2)" in response.text
+    assert 'value="Anne Lund"' in response.text  # what was typed stays
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_member_suggestions(client_for, role):
+    UserFactory(handle="tove", display_name="Tove Hansen")
+    UserFactory(handle="gone", display_name="Tove Gone", is_active=False)
+    response = client_for(make_user(role)).get(reverse("accounts:member_suggest"), {"x": "tov"})
+    assert response.status_code == 200
+    if role == "anonymous":
+        assert "<option" not in response.text
+    else:
+        assert '<option value="@tove">Tove Hansen</option>' in response.text
+        assert "Tove Gone" not in response.text
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_member_suggestions_run_a_fixed_number_of_queries(
+    member_client, django_assert_max_num_queries, count
+):
+    UserFactory.create_batch(count, display_name="Tove")
+    with django_assert_max_num_queries(6):
+        response = member_client.get(reverse("accounts:member_suggest"), {"q": "tove"})
+    assert response.text.count("<option") == min(count, 6)

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from duties.models import Duty, DutySlot, Eligibility
+from tests.conftest import make_user
+from tests.csrf import csrf_client, post_forms, submit
 from tests.duties.conftest import en_url, english_client
 from tests.duties.factories import DutyFactory, DutySlotFactory
 from tests.factories import UserFactory
@@ -288,8 +290,8 @@ def test_the_holder_hands_over_with_a_note(
     ("to", "error"),
     [
         ("self", "You cannot hand a slot over to yourself."),
-        ("nobody-here", "No active member has that handle."),
-        ("inactive", "No active member has that handle."),
+        ("nobody-here", "No active member is called “nobody-here”."),
+        ("inactive", "No active member is called “inactive”."),
         ("", "This field is required."),
     ],
 )
@@ -453,3 +455,51 @@ def test_a_blank_duty_name_is_explained(en_leader):
         or "Please give the duty a name." in response.text
     )
     assert not Duty.objects.exists()
+
+
+# --- With CSRF checks on, as in a browser -------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["duties:rota", "duties:duty_detail", "duties:slot_take"])
+def test_a_member_takes_a_slot_with_the_token_from_the_page(member, slot, page):
+    client = csrf_client(member)
+    page_url = reverse(
+        page,
+        args=[]
+        if page == "duties:rota"
+        else [slot.duty.pk]
+        if page == "duties:duty_detail"
+        else [slot.pk],
+    )
+    response = submit(client, page_url, reverse("duties:slot_take", args=[slot.pk]))
+    assert response.status_code == 302
+    assert DutySlot.objects.get(pk=slot.pk).member == member
+
+
+def test_the_holder_withdraws_and_hands_over_with_the_token_from_the_page(member, slot):
+    client = csrf_client(member)
+    DutySlot.objects.filter(pk=slot.pk).update(member=member)
+    handover = reverse("duties:slot_handover", args=[slot.pk])
+    UserFactory(handle="tove")
+    response = submit(client, handover, handover, {"member": "@tove", "note": ""})
+    assert response.status_code == 302
+    assert DutySlot.objects.get(pk=slot.pk).member.handle == "tove"
+    DutySlot.objects.filter(pk=slot.pk).update(member=member)
+    withdraw = reverse("duties:slot_withdraw", args=[slot.pk])
+    assert submit(client, withdraw, withdraw).status_code == 302
+    assert DutySlot.objects.get(pk=slot.pk).member is None
+
+
+@pytest.mark.parametrize("role", ["member", "organiser", "moderator", "network_leader"])
+def test_every_duty_page_gives_its_forms_a_token(role, slot):
+    user = make_user(role)
+    DutySlotFactory(duty=slot.duty, member=user)
+    client = csrf_client(user)
+    for url in [
+        reverse("duties:rota"),
+        reverse("duties:my_slots"),
+        reverse("duties:duty_detail", args=[slot.duty.pk]),
+    ]:
+        html = client.get(url).content.decode()
+        assert post_forms(html), url
+        assert all(token for _, token in post_forms(html)), url

@@ -306,6 +306,43 @@ def test_failed_searches_are_counted_without_the_searcher(member_client, leader_
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_only_members_misses_count_as_failed_searches(client_for, role, corpus):
+    """A visitor cannot read the members' categories: their misses say nothing."""
+    from forum.models import FailedSearch
+
+    client_for(make_user(role)).get(reverse("forum:search"), {"q": "moms"})
+    client_for(make_user(role)).get(reverse("forum:search"), {"q": "kryptovaluta"})
+    counted = list(FailedSearch.objects.values_list("text", flat=True))
+    assert counted == ([] if role == "anonymous" else ["kryptovaluta"])
+
+
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        {"author": "nogen"},
+        {"category": "findes-ikke"},
+        {"status": "solved"},
+        {"date_from": "2001-01-01", "date_to": "2001-01-02"},
+    ],
+)
+def test_a_search_narrowed_by_a_filter_is_not_a_failed_search(member_client, corpus, narrowing):
+    from forum.models import FailedSearch
+
+    response = member_client.get(reverse("forum:search"), {"q": "moms", **narrowing})
+    assert response.status_code == 200
+    assert not FailedSearch.objects.exists()
+
+
+def test_sorting_or_grouping_still_counts_a_miss(member_client, corpus):
+    from forum.models import FailedSearch
+
+    member_client.get(
+        reverse("forum:search"), {"q": "kryptovaluta", "sort": "newest", "unit": "threads"}
+    )
+    assert FailedSearch.objects.get().text == "kryptovaluta"
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_only_leaders_manage_search(client_for, role):
     client = client_for(make_user(role))
     expected = {"anonymous": 302, "network_leader": 200}.get(role, 403)
@@ -394,3 +431,32 @@ def test_compound_parts():
     assert search.compound_parts({"virksomhedsskat"}, vocabulary) == ["virksomhed", "skat"]
     assert search.compound_parts({"registrering"}, vocabulary) == []
     assert search.compound_parts({"ukendtsammensat"}, vocabulary) == []
+
+
+@pytest.mark.parametrize("typed", ["Mette Kjær", "mette kjær", "@mette", "mette"])
+def test_the_author_filter_takes_a_name_or_a_handle(member_client, typed):
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    mette = UserFactory(handle="mette", display_name="Mette Kjær")
+    services.start_thread(
+        category=category, author=mette, title="Moms for Mette", kind="question", body="moms"
+    )
+    services.start_thread(
+        category=category,
+        author=UserFactory(),
+        title="Moms for andre",
+        kind="question",
+        body="moms",
+    )
+    html = member_client.get(reverse("forum:search"), {"q": "moms", "author": typed}).text
+    assert "Moms for Mette" in html and "Moms for andre" not in html
+
+
+def test_an_unknown_author_finds_nothing_and_says_why(member_client):
+    category = CategoryFactory(read_access=Access.MEMBERS)
+    services.start_thread(
+        category=category, author=UserFactory(), title="Moms", kind="question", body="moms"
+    )
+    html = member_client.get(reverse("forum:search"), {"q": "moms", "author": "Ingen Her"}).text
+    assert "Intet aktivt medlem hedder “Ingen Her”." in html
+    assert 'value="Ingen Her"' in html
+    assert "Moms</a>" not in html

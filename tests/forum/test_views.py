@@ -49,7 +49,34 @@ def test_anonymous_visitors_read_public_categories_only(client):
     page = client.get(reverse("forum:latest")).text
     assert "Nyhed" in page and "Intern" not in page
     assert client.get(public.get_absolute_url()).status_code == 200
-    assert client.get(members.get_absolute_url()).status_code == 404
+    assert client.get(members.get_absolute_url()).status_code == 403  # "log in to read"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_visitor_is_asked_to_log_in_to_read_a_members_thread(client_for, role):
+    members = CategoryFactory(read_access=Access.MEMBERS)
+    thread = ThreadFactory(category=members, title="Intern strategi")
+    post = thread.posts.get()
+    client = client_for(make_user(role))
+    for url in (thread.get_absolute_url(), post.get_absolute_url()):
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 403
+            assert "Log ind for at læse" in response.text
+            assert "Intern strategi" not in response.text
+            login = reverse("account_login") + "?next=" + url.replace("/", "%2F")
+            assert login in response.text
+        else:
+            assert response.status_code in (200, 302)
+
+
+def test_a_visitor_still_gets_404_for_what_logging_in_would_not_show(client):
+    hidden = ThreadFactory(category=CategoryFactory(read_access=Access.MEMBERS), state="hidden")
+    staff = ThreadFactory(category=CategoryFactory(read_access=Access.STAFF))
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(staff.get_absolute_url()).status_code == 404
+    assert client.get("/forum/t/999999/x/").status_code == 404
+    assert client.get("/forum/p/999999/").status_code == 404
 
 
 def test_stale_slug_redirects_to_the_canonical_url(member_client):

@@ -215,3 +215,57 @@ def test_a_stale_split_form_is_refused_not_half_done(moderator):
         )
     assert Thread.objects.count() == 2
     assert Post.objects.get(pk=a.pk).thread_id == thread.pk
+
+
+@pytest.mark.parametrize("how", ["post link", "post link with host", "thread number", "#number"])
+def test_merge_takes_a_post_link_or_the_threads_number(moderator_client, how):
+    target = _thread("Mål", "m", days_ago=3)
+    reply = _reply(target, "svar", days_ago=2)
+    source = _thread("Kilde", "k", days_ago=2)
+    value = {
+        "post link": reply.get_absolute_url(),
+        "post link with host": f"https://example.dk/en{reply.get_absolute_url()}",
+        "thread number": str(target.pk),
+        "#number": f" #{target.pk} ",
+    }[how]
+    response = moderator_client.post(
+        reverse("moderation:thread_merge", args=[source.pk]), {"target": value, "reason": "dublet"}
+    )
+    assert response.status_code == 302 and response["Location"] == target.get_absolute_url()
+
+
+def test_merge_by_a_post_link_the_moderator_may_not_moderate_is_refused(moderator_client):
+    from forum.models import Access
+
+    hidden = _thread("Skjult", "s", days_ago=3, category=CategoryFactory(read_access=Access.STAFF))
+    Thread.objects.filter(pk=hidden.pk).update(state=State.DELETED)
+    source = _thread("Kilde", "k", days_ago=2)
+    post = hidden.posts.get()
+    response = moderator_client.post(
+        reverse("moderation:thread_merge", args=[source.pk]),
+        {"target": post.get_absolute_url(), "reason": "r"},
+    )
+    assert response.status_code == 200
+    assert "Der er ingen sådan tråd" in response.text or "errorlist" in response.text
+    assert Thread.objects.get(pk=source.pk).state == State.PUBLISHED
+
+
+def test_split_from_here_ticks_that_reply_and_every_later_one(moderator_client):
+    thread = _thread("T", "første", days_ago=5)
+    replies = [_reply(thread, f"svar {i}", days_ago=4 - i) for i in range(4)]
+    url = reverse("moderation:thread_split", args=[thread.pk])
+    form = moderator_client.get(f"{url}?fra={replies[1].pk}").context["form"]
+    assert form.initial["posts"] == [r.pk for r in replies[1:]]
+    form = moderator_client.get(f"{url}?fra=abc").context["form"]
+    assert form.initial["posts"] == []
+
+
+@pytest.mark.parametrize("name", ["thread_split", "thread_move", "thread_merge"])
+def test_the_reason_is_marked_required_before_any_submit(moderator_client, name):
+    thread = _thread("T", "første", days_ago=5)
+    _reply(thread, "svar", days_ago=1)
+    html = moderator_client.get(reverse(f"moderation:{name}", args=[thread.pk])).text
+    label = html.split('for="id_reason"', 1)[1].split("</label>", 1)[0]
+    assert 'class="asteriskField">*' in label
+    reason = html.split('id="id_reason"', 1)[0].rsplit("<textarea", 1)[1]
+    assert " required" in reason

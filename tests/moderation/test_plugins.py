@@ -82,7 +82,7 @@ def test_the_post_actions_link_to_moderation_and_run_no_queries(
         reverse("moderation:flag_post", args=[reply.pk]),
         reverse("moderation:post_hide", args=[reply.pk]),
         reverse("moderation:post_delete", args=[reply.pk]),
-        reverse("moderation:thread_split", args=[reply.thread_id]) + f"?post={reply.pk}",
+        reverse("moderation:thread_split", args=[reply.thread_id]) + f"?fra={reply.pk}",
     ]
     assert {a.suffix for a in actions} == {"Bo Ravn"}
 

@@ -205,7 +205,7 @@ def test_the_invitation_has_the_essentials_and_one_click_answers(committed, mail
     with translation.override("en"):
         assert message.subject == gettext("Netværk: You are invited: %(title)s, %(date)s") % {
             "title": meetup.title,
-            "date": formats.date_format(timezone.localtime(meetup.starts_at), "F j"),
+            "date": formats.date_format(timezone.localtime(meetup.starts_at), "j F"),
         }
         assert notify.format_span(meetup.starts_at, meetup.ends_at) in message.body
         weekday = formats.date_format(timezone.localtime(meetup.starts_at), "l")

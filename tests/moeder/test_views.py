@@ -375,3 +375,50 @@ def test_a_danish_meetup_is_marked_danish_on_english_pages(client_for):
     assert '<span lang="da" dir="auto">Julefrokost i Aarhus</span>' in page
     assert '<div class="post-body mb-4" lang="da"><p>Vi spiser <em>sild</em>.</p>' in page
     assert 'lang="da" dir="auto">Julefrokost i Aarhus</a>' in client.get(listing).text
+
+
+def _meetup_with_one_checked_in(*, over: bool):
+    from moeder import services
+
+    meetup = make_meetup()
+    came, stayed_away = (UserFactory(display_name=n) for n in ("Kim Kom", "Ulla Udeblev"))
+    rsvps = [services.answer(meetup=meetup, member=m, answer="yes") for m in (came, stayed_away)]
+    services.set_checked_in(
+        meetup=meetup, came={rsvps[0].pk}, shown={r.pk for r in rsvps}, actor=meetup.created_by
+    )
+    if over:
+        now = timezone.now()
+        Meetup.objects.filter(pk=meetup.pk).update(
+            starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1)
+        )
+        meetup.refresh_from_db()
+    return meetup
+
+
+@pytest.mark.parametrize("over", [False, True])
+def test_no_shows_are_counted_once_the_meetup_is_over(client_for, over):
+    meetup = _meetup_with_one_checked_in(over=over)
+    page = client_for(meetup.created_by).get(reverse("moeder:meetup_check_in", args=[meetup.pk]))
+    if over:
+        assert "1 kom af 2, der sagde ja (1 udeblev" in page.text
+    else:
+        assert "udeblev" not in page.text
+        assert "1 af 2, der sagde ja, er tjekket ind indtil videre" in page.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_past_meetup_says_who_came(client_for, role):
+    meetup = _meetup_with_one_checked_in(over=True)
+    page = client_for(make_user(role)).get(meetup.get_absolute_url())
+    assert page.status_code == 200
+    assert "Hvem kommer" not in page.text
+    if "coming-heading" in page.text:  # those who may see the list
+        assert "Hvem kom" in page.text
+        assert "Kim Kom" in page.text and "Ulla Udeblev" not in page.text
+
+
+def test_an_upcoming_meetup_asks_who_is_coming(member_client):
+    meetup = _meetup_with_one_checked_in(over=False)
+    page = member_client.get(meetup.get_absolute_url()).text
+    assert "Hvem kommer" in page
+    assert "Kim Kom" in page and "Ulla Udeblev" in page

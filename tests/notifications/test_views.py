@@ -89,3 +89,25 @@ def test_the_old_list_address_redirects(member_client):
     response = member_client.get("/forum/varsler/")
     assert response.status_code == 302
     assert response["Location"] == reverse("notifications:notification_list")
+
+
+def test_a_notice_reads_in_the_language_of_the_page(member, client_for, mailoutbox):
+    """Role appointments, flag outcomes, poll invitations … are stored in every
+    language of the site and shown in the reader's, whatever the profile says."""
+    from accounts import services as account_services
+
+    assert member.language == "da"
+    account_services.grant_role(user=member, role="organiser", granted_by=UserFactory())
+    notification = Notification.objects.get(recipient=member)
+    assert set(notification.texts) == {"da", "en"}
+    client = client_for(member)
+    danish = client.get(reverse("notifications:notification_list")).text
+    assert "Du er nu" in danish
+    english = client.get("/en" + reverse("notifications:notification_list")).text
+    assert "You are now" in english and "Du er nu" not in english
+
+
+def test_a_notice_from_before_the_texts_falls_back_to_its_message(member_client, member):
+    Notification.objects.create(recipient=member, kind="notice", message="Gammel besked")
+    html = member_client.get("/en" + reverse("notifications:notification_list")).text
+    assert "Gammel besked" in html
