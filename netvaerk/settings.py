@@ -40,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 ADMINS = [("Admin", email) for email in env_list("DJANGO_ADMINS", default=[])]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "netvaerk.apps.NetvaerkAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
