@@ -6,6 +6,7 @@ values in the database, also through the VTIMEZONE we send (not only through
 the reader's own time zone data)."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -733,3 +734,36 @@ def test_renewing_is_rate_limited(member_client, member, settings):
 def test_other_members_feeds_are_never_shown(member_client):
     other = CalendarFeed.objects.create(user=UserFactory())
     assert other.token not in member_client.get(settings_url()).text
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "a" + " " * 19_990 + "b",
+        "```\n" + (" " * 9_990 + "x\n") * 2 + "```",
+        "x  \n" * 5_000,
+        "- a \n" * 4_000,
+    ],
+    ids=["spaces", "spaces-in-code", "line-breaks", "list"],
+)
+def test_plain_text_of_a_long_description_costs_its_length_not_its_square(description):
+    """Issue 24: 20,000 characters with long runs of spaces took about 3 s per
+    conversion. (The timing table lives in the benchmark; this is a loose cap.)"""
+    import time
+
+    from netvaerk.markup import render_markdown
+
+    calendar._plain_text.cache_clear()
+    meetup = SimpleNamespace(description=description, description_html=render_markdown(description))
+    started = time.monotonic()
+    text = calendar.plain_text(meetup)
+    assert time.monotonic() - started < 0.5
+    assert text
+
+
+def test_plain_text_is_converted_once_for_many_invitations():
+    calendar._plain_text.cache_clear()
+    meetup = SimpleNamespace(description="**Hej**", description_html="<p><strong>Hej</strong></p>")
+    for _ in range(5):
+        assert calendar.plain_text(meetup) == "Hej"
+    assert calendar._plain_text.cache_info().misses == 1
