@@ -332,6 +332,9 @@ NETVAERK_CORPUS_DIR = Path(
     os.environ.get("NETVAERK_CORPUS_DIR")
     or BASE_DIR.parent / "shared" / "data" / "startups-stackexchange"
 )
+# The same text by the same member in the same place (thread, or category and
+# title for a new thread) within this many seconds is refused and kept as a draft.
+NETVAERK_DUPLICATE_SECONDS = env_int("NETVAERK_DUPLICATE_SECONDS", default=300)
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),
@@ -344,6 +347,8 @@ NETVAERK_RATE_LIMITS = {
     "search": (30, 60),
     "duty_change": (60, 3600),
     "forum_thread": (10, 3600),
+    # Autosaved drafts and previews (every few seconds while typing).
+    "draft": (600, 3600),
     "flag": (20, 3600),
     "mention": (50, 3600),
     "moderation": (300, 3600),
