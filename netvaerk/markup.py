@@ -116,6 +116,7 @@ def _pipeline_with_alarm(source: str, seconds: float) -> str:
 _START_SECONDS = 10.0
 _idle_workers: list[subprocess.Popen] = []
 _workers_lock = threading.Lock()
+_pool_pid = os.getpid()
 _HEADER = struct.Struct("!cI")
 
 
@@ -159,7 +160,11 @@ def _stop_worker(worker: subprocess.Popen) -> None:
 
 
 def _pipeline_in_worker(source: str, seconds: float) -> str:
+    global _pool_pid
     with _workers_lock:
+        if _pool_pid != os.getpid():  # forked (gunicorn --preload): not our workers
+            _idle_workers.clear()
+            _pool_pid = os.getpid()
         worker = _idle_workers.pop() if _idle_workers else None
     try:
         if worker is None or worker.poll() is not None:
