@@ -157,6 +157,17 @@ def _stop_worker(worker: subprocess.Popen) -> None:
     worker.wait()
     worker.stdin.close()
     worker.stdout.close()
+    # Start its replacement now, so that the next render does not wait for it.
+    threading.Thread(target=_add_idle_worker, name="markdown-worker-start", daemon=True).start()
+
+
+def _add_idle_worker() -> None:
+    try:
+        worker = _start_worker()
+    except (EOFError, OSError, TimeoutError):
+        return
+    with _workers_lock:
+        _idle_workers.append(worker)
 
 
 def _pipeline_in_worker(source: str, seconds: float) -> str:

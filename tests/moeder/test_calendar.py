@@ -737,28 +737,26 @@ def test_other_members_feeds_are_never_shown(member_client):
 
 
 @pytest.mark.parametrize(
-    "description",
+    "description_html",
     [
-        "a" + " " * 19_990 + "b",
-        "```\n" + (" " * 9_990 + "x\n") * 2 + "```",
-        "x  \n" * 5_000,
-        "- a \n" * 4_000,
+        "<p>a" + " " * 19_990 + "b</p>",
+        "<pre><code>" + (" " * 9_990 + "x\n") * 2 + "</code></pre>",
+        "<p>" + "x   <br />\n   " * 2_000 + "</p>",
+        "<ul>\n" + "<li>a     </li>\n" * 2_000 + "</ul>",
+        "<p>" + "\t \n " * 5_000 + "</p>",
     ],
-    ids=["spaces", "spaces-in-code", "line-breaks", "list"],
+    ids=["spaces", "spaces-in-code", "line-breaks", "list", "mixed-whitespace"],
 )
-def test_plain_text_of_a_long_description_costs_its_length_not_its_square(description):
+def test_plain_text_of_a_long_description_costs_its_length_not_its_square(description_html):
     """Issue 24: 20,000 characters with long runs of spaces took about 3 s per
     conversion. (The timing table lives in the benchmark; this is a loose cap.)"""
     import time
 
-    from netvaerk.markup import render_markdown
-
     calendar._plain_text.cache_clear()
-    meetup = SimpleNamespace(description=description, description_html=render_markdown(description))
+    meetup = SimpleNamespace(description="x", description_html=description_html)
     started = time.monotonic()
-    text = calendar.plain_text(meetup)
+    calendar.plain_text(meetup)
     assert time.monotonic() - started < 0.5
-    assert text
 
 
 def test_plain_text_is_converted_once_for_many_invitations():
