@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import HANDLE_PATTERN, Role, User
+from accounts.models import HANDLE_PATTERN, Role, User, is_reserved_handle, names_a_role
 from accounts.services import MAX_SKILLS, parse_skills
 from netvaerk.forms import MarkdownField, OneLineField, PlainTextField
 
@@ -21,6 +21,14 @@ def _guidelines_label():
         reverse_lazy("accounts:guidelines"),
         _("community guidelines"),
     )
+
+
+def clean_display_name(name: str) -> str:
+    if names_a_role(name):
+        raise forms.ValidationError(
+            _("Your name may not look like a role on the site (moderator, admin …).")
+        )
+    return name
 
 
 class SignupForm(AllauthSignupForm):
@@ -42,6 +50,9 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["accept_guidelines"].label = _guidelines_label()
         self.order_fields(["display_name", "email", "password1", "password2", "accept_guidelines"])
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def try_save(self, request):
         """An address that already has an account gets a mail instead of a
@@ -105,15 +116,21 @@ class ProfileForm(forms.ModelForm):
         "language",
     ]
 
-    def __init__(self, *args, **kwargs):
+    PRIVATE_FIELDS = ("notification_email", "language")
+
+    def __init__(self, *args, public: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("notification_email", "language", "handle"):
             self.fields[name].required = False
         self.fields["skills_text"].help_text = _(
             "Separate with commas, e.g. bookkeeping, VAT, webshops (at most %(count)s)."
         ) % {"count": MAX_SKILLS}
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk:
             self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
+        if not public:  # silenced: what others read stays as it is
+            for name, field in self.fields.items():
+                if name not in self.PRIVATE_FIELDS:
+                    field.disabled = True
 
     def clean_handle(self):
         handle = (self.cleaned_data["handle"] or "").lstrip("@").lower()
@@ -123,9 +140,16 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Use 2–39 characters: lowercase a–z, digits and hyphens.")
             )
+        if is_reserved_handle(handle) and handle != self.instance.handle:
+            raise forms.ValidationError(_("That handle is reserved. Please choose another."))
         if User.objects.filter(handle=handle).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another member already uses that handle."))
         return handle
+
+    def clean_display_name(self):
+        if self.fields["display_name"].disabled:
+            return self.cleaned_data["display_name"]
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def clean_notification_email(self):
         return self.cleaned_data["notification_email"] or self.instance.notification_email

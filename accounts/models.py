@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -12,6 +14,40 @@ from django.utils.translation import gettext_lazy as _
 from accounts.extensions import audit_action_choices
 
 HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
+
+# Handles that would look like the site or its staff speaking (also with
+# hyphens or a number added: "admin-2", "moderator1").
+RESERVED_HANDLES = frozenset(
+    [
+        "abuse", "admin", "administrator", "alle", "anonym", "anonymous", "everyone",
+        "help", "hjaelp", "info", "kontakt", "leder", "mod", "moderation", "moderator",
+        "moderatorer", "moderering", "netvaerk", "netvaerket", "netvaerksleder",
+        "networkleader", "noreply", "organisator", "organiser", "postmaster", "root",
+        "security", "sikkerhed", "staff", "support", "system", "webmaster",
+    ]
+)  # fmt: skip
+# Words in a display name that claim a role ("Moderator Mette", "Admin").
+ROLE_NAME_WORDS = frozenset(
+    [
+        "admin", "administrator", "administratoren", "moderator", "moderatoren",
+        "moderatorer", "netværksleder", "netværkslederen", "netvaerksleder", "staff",
+        "support", "netværket", "netvaerket",
+    ]
+)  # fmt: skip
+_ROLE_PHRASES = ("network leader", "netværk leder", "netværkets leder")
+
+
+def is_reserved_handle(handle: str) -> bool:
+    return re.sub(r"[-0-9]", "", handle.lower()) in RESERVED_HANDLES
+
+
+def names_a_role(name: str) -> bool:
+    folded = " ".join(re.findall(r"[^\W\d_]+", name.casefold()))
+    return bool(set(folded.split()) & ROLE_NAME_WORDS) or any(
+        phrase in folded for phrase in _ROLE_PHRASES
+    )
+
+
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 

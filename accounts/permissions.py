@@ -74,6 +74,12 @@ def can_edit_profile(user, member) -> bool:
     return is_member(user) and user.pk == member.pk
 
 
+def can_edit_public_profile(user, member) -> bool:
+    """What other members read (name, handle, bio …): not while silenced. A
+    silenced member still changes their own settings (mail address, language)."""
+    return can_edit_profile(user, member) and not is_silenced(user)
+
+
 def can_see_email(user, member) -> bool:
     return is_member(user) and (user.pk == member.pk or is_network_leader(user))
 

@@ -15,6 +15,7 @@ from accounts.models import (
     Skill,
     User,
     handle_base,
+    is_reserved_handle,
 )
 from netvaerk.markup import render_markdown
 from netvaerk.text import clean_one_line
@@ -58,6 +59,8 @@ def update_profile(*, member: User, skills: list[str], **fields) -> User:
 
 def unique_handle(name: str) -> str:
     base = handle_base(name)
+    if is_reserved_handle(base):  # "admin-2" would be reserved too
+        base = f"medlem-{base}"[:30]
     taken = set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True))
     handle, n = base, 1
     while handle in taken:

@@ -19,6 +19,7 @@ from accounts.models import Guidelines, RoleAssignment, RoleChange, User
 from accounts.permissions import (
     can_edit_guidelines,
     can_edit_profile,
+    can_edit_public_profile,
     can_manage_roles,
     can_see_email,
     can_view_members,
@@ -92,7 +93,16 @@ def member_detail(request, pk):
 def profile_edit(request):
     member = get_object_or_404(User.objects.for_directory(), pk=request.user.pk)
     require(can_edit_profile(request.user, member))
-    form = ProfileForm(request.POST or None, instance=member)
+    public = can_edit_public_profile(request.user, member)
+    form = ProfileForm(request.POST or None, instance=member, public=public)
+    if not public:
+        messages.info(
+            request,
+            _(
+                "While you are silenced you can change your settings, but not what others "
+                "read on your profile."
+            ),
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         skills = data.pop("skills_text")

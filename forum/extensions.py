@@ -16,7 +16,7 @@ from netvaerk.extensions import Gate, Hook, PanelSocket
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-    from forum.models import Post, Thread
+    from forum.models import Draft, Post, Thread
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,16 @@ class PostAction:
 class Outcome:
     """What became of a submitted thread or reply: ``published`` is the new
     Thread (submit_thread) or Post (submit_reply), or None when it is ``held``
-    (e.g. waiting for a moderator); ``message`` tells the member (translated)."""
+    (e.g. waiting for a moderator) or refused as a ``duplicate``; ``message``
+    tells the member (translated)."""
 
     published: Thread | Post | None
     held: bool
     message: str
+    # Refused as a repeat of the member's own text just published in the same
+    # place; the text was kept as a draft (``draft``).
+    duplicate: bool = False
+    draft: Draft | None = None
 
 
 # --- The forum index -----------------------------------------------------------

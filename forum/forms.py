@@ -134,6 +134,10 @@ class EditPostForm(BodyMixin, forms.Form):
         required=False,
         help_text=_("Shown in the post's history, e.g. “corrected the VAT rate”."),
     )
+    # The post's version when the form was opened (a stale save is refused).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     def __init__(self, *args, first_post: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,8 @@
 """Forum writes; each in one transaction, counters with F()."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -28,6 +31,33 @@ from netvaerk.markup import render_markdown
 from netvaerk.text import clean_one_line, strip_control_chars
 
 MAX_TAGS = 5
+
+
+class EditConflict(Exception):
+    """The post changed since the editor opened it: ``current`` is the newer post."""
+
+    def __init__(self, current: Post):
+        super().__init__("the post was changed in the meantime")
+        self.current = current
+
+
+class DraftConflict(Exception):
+    """A newer save of the draft exists (another tab): ``current`` is that draft."""
+
+    def __init__(self, current: Draft):
+        super().__init__("the draft was saved elsewhere in the meantime")
+        self.current = current
+
+
+def _is_repeat(*, author: User, body: str, submission_key: str, **place) -> bool:
+    """The member published this very text in the same place a moment ago (two
+    tabs, a resent form) under another submission key. (The same key is a
+    double click, which returns the first post instead.)"""
+    since = timezone.now() - timedelta(seconds=settings.NETVAERK_DUPLICATE_SECONDS)
+    repeats = Post.objects.filter(author=author, body=body, created_at__gte=since, **place)
+    if submission_key:
+        repeats = repeats.exclude(submission_key=submission_key)
+    return repeats.exists()
 
 
 def _after_commit(task, **kwargs) -> None:
@@ -159,7 +189,35 @@ def submit_thread(
 ) -> Outcome:
     """A member starts a thread: published now, or held when the publishing
     gate says so (e.g. a new member's first posts wait for a moderator).
-    `body_html`: the body already rendered (by the form), else rendered here."""
+    `body_html`: the body already rendered (by the form), else rendered here.
+    The same title and text by the same member in the same category within
+    NETVAERK_DUPLICATE_SECONDS is refused and kept as the new-thread draft."""
+    if _is_repeat(
+        author=author,
+        body=body,
+        submission_key=submission_key,
+        number=1,
+        thread__category=category,
+        thread__title=title,
+    ):
+        draft = save_draft(
+            user=author,
+            category=category,
+            kind=kind,
+            title=title,
+            tags_text=", ".join(tags or []),
+            body=body,
+        )
+        return Outcome(
+            published=None,
+            held=False,
+            duplicate=True,
+            draft=draft,
+            message=gettext(
+                "You just started a thread with this title and text. It was not published "
+                "again; your text is kept under My drafts."
+            ),
+        )
     held = publishing_gate.ask(
         author=author,
         body=body,
@@ -195,7 +253,20 @@ def submit_reply(
     submission_key: str = "",
 ) -> Outcome:
     """A member replies: published now (the outcome holds the Post), or held
-    when the publishing gate says so."""
+    when the publishing gate says so. The same text by the same member in the
+    same thread within NETVAERK_DUPLICATE_SECONDS is refused and kept as a draft."""
+    if _is_repeat(author=author, body=body, submission_key=submission_key, thread=thread):
+        draft = save_draft(user=author, thread=thread, body=body)
+        return Outcome(
+            published=None,
+            held=False,
+            duplicate=True,
+            draft=draft,
+            message=gettext(
+                "You just posted this text in this thread. It was not posted again; "
+                "your text is kept under My drafts."
+            ),
+        )
     held = publishing_gate.ask(
         author=author,
         body=body,
@@ -329,10 +400,20 @@ def quote_text(post: Post) -> str:
 
 @transaction.atomic
 def edit_post(
-    *, post: Post, editor: User, body: str, title: str | None = None, reason: str = ""
+    *,
+    post: Post,
+    editor: User,
+    body: str,
+    title: str | None = None,
+    reason: str = "",
+    base_version: int | None = None,
 ) -> Post:
-    """Change a post's text (and the thread title for a first post), keeping history."""
+    """Change a post's text (and the thread title for a first post), keeping history.
+    `base_version`: the version the editor started from; EditConflict (nothing
+    written) when the post has changed since."""
     post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    if base_version is not None and base_version != post.version:
+        raise EditConflict(post)
     thread = post.thread
     new_title = title if title is not None and post.number == 1 else None
     if body == post.body and (new_title is None or new_title == thread.title):
@@ -352,7 +433,8 @@ def edit_post(
     post.body = body
     post.body_html = render_markdown(body)
     post.edited_at = now
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    post.version += 1
+    post.save(update_fields=["body", "body_html", "edited_at", "version"])
     if new_title is not None and new_title != thread.title:
         Thread.objects.filter(pk=thread.pk).update(title=new_title, slug=thread_slug(new_title))
         thread.title = new_title
@@ -371,12 +453,25 @@ def edit_post(
 
 @transaction.atomic
 def edit_post_as_moderator(
-    *, post: Post, moderator: User, body: str, title: str | None, reason: str
+    *,
+    post: Post,
+    moderator: User,
+    body: str,
+    title: str | None,
+    reason: str,
+    base_version: int | None = None,
 ) -> Post:
     """A moderator edits someone else's post: the reason goes into its history,
     and the apps listening (moderation: audit log, flags settled as "edited")
     hear of it, even when the text did not change."""
-    edited = edit_post(post=post, editor=moderator, body=body, title=title, reason=reason)
+    edited = edit_post(
+        post=post,
+        editor=moderator,
+        body=body,
+        title=title,
+        reason=reason,
+        base_version=base_version,
+    )
     post_edited_by_moderator.call(post=edited, moderator=moderator, reason=reason)
     return edited
 
@@ -392,14 +487,33 @@ def restore_revision(*, revision: PostRevision, editor: User) -> Post:
 
 
 @transaction.atomic
-def save_draft(*, user: User, thread: Thread | None = None, **fields) -> Draft:
+def save_draft(
+    *, user: User, thread: Thread | None = None, base_version: int | None = None, **fields
+) -> Draft:
     """Keep unsent text (new thread when `thread` is None, else a reply) as it
-    was typed, but without control characters and within the columns' sizes."""
+    was typed, but without control characters and within the columns' sizes.
+    `base_version`: the draft version the form was showing (0: none yet);
+    DraftConflict (nothing written) when a newer save exists, e.g. from
+    another tab."""
     for name, limit in (("title", 150), ("tags_text", 300), ("body", 60_000)):
         if name in fields:
             fields[name] = strip_control_chars(fields[name], multiline=name == "body")[:limit]
     fields["updated_at"] = timezone.now()
-    draft, _ = Draft.objects.update_or_create(user=user, thread=thread, defaults=fields)
+    draft = Draft.objects.select_for_update().filter(user=user, thread=thread).first()
+    if draft is None:
+        try:
+            with transaction.atomic():
+                return Draft.objects.create(user=user, thread=thread, **fields)
+        except IntegrityError:  # created by a parallel save a moment ago
+            draft = Draft.objects.select_for_update().get(user=user, thread=thread)
+            if base_version is not None:
+                raise DraftConflict(draft) from None
+    if base_version is not None and base_version != draft.version:
+        raise DraftConflict(draft)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.version += 1
+    draft.save()
     return draft
 
 

@@ -220,9 +220,25 @@ def meetup_url(meetup: Meetup) -> str:
 def plain_text(meetup: Meetup) -> str:
     """The description as plain text: paragraphs and list items on their own
     lines, links as "text (address)"."""
-    source = meetup.description_html
+    return _plain_text(meetup.description_html, meetup.description)
+
+
+# Whitespace around a tag is matched from the start of its run only (the
+# lookbehind), so a long run of spaces costs its length once, not its square.
+_LINE_BREAK_SPACE = re.compile(r"\s+")
+_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_BR = re.compile(r"(?<!\s)\s*+<br\s*/?>\s*")
+_LI = re.compile(r"(?<!\s)\s*+<li[^>]*>\s*")
+_BLOCK_END = re.compile(r"(?<!\s)\s*+</(p|h[1-6]|pre|blockquote|table|ul|ol)>\s*")
+_ROW_END = re.compile(r"(?<!\s)\s*+</tr>\s*")
+_SPACED_NEWLINE = re.compile(r"(?<! ) *+\n *")
+
+
+@functools.lru_cache(maxsize=32)
+def _plain_text(source: str, description: str) -> str:
+    """Cached: a mail to every invited member repeats the same conversion."""
     if not source:
-        return _text(meetup.description).strip()
+        return _text(description).strip()
 
     def link(match):  # both still HTML: unescaped once, at the end
         href, label = match[1], match[2]
@@ -233,14 +249,15 @@ def plain_text(meetup: Meetup) -> str:
                 return href
         return label if same else f"{label} ({href})"
 
-    text = re.sub(r"\s*\n\s*", " ", source)  # line breaks in HTML are spaces
-    text = re.sub(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', link, text, flags=re.S)
-    text = re.sub(r"\s*<br\s*/?>\s*", "\n", text)
-    text = re.sub(r"\s*<li[^>]*>\s*", "\n- ", text)
-    text = re.sub(r"\s*</(p|h[1-6]|pre|blockquote|table|ul|ol)>\s*", "\n\n", text)
-    text = re.sub(r"\s*</tr>\s*", "\n", text)
+    # Line breaks in HTML are spaces; other whitespace stays as it is.
+    text = _LINE_BREAK_SPACE.sub(lambda m: " " if "\n" in m[0] else m[0], source)
+    text = _LINK.sub(link, text)
+    text = _BR.sub("\n", text)
+    text = _LI.sub("\n- ", text)
+    text = _BLOCK_END.sub("\n\n", text)
+    text = _ROW_END.sub("\n", text)
     text = html.unescape(strip_tags(text))
-    text = re.sub(r" *\n *", "\n", text)
+    text = _SPACED_NEWLINE.sub("\n", text)
     return _text(re.sub(r"\n{3,}", "\n\n", text)).strip()
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -10,8 +11,16 @@ def _create_cache_table(sender, using, **kwargs):
 
 
 class NetvaerkConfig(AppConfig):
+    default = True
     name = "netvaerk"
     verbose_name = "Netværk"
 
     def ready(self):
         post_migrate.connect(_create_cache_table, sender=self)
+
+
+class NetvaerkAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the site that asks for two factors (netvaerk.admin_site)."""
+
+    default = False
+    default_site = "netvaerk.admin_site.NetvaerkAdminSite"

@@ -1,7 +1,14 @@
 """The one place that turns user Markdown into safe HTML, once, at write time."""
 
+import os
+import select
 import signal
+import struct
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import bleach
 import markdown
@@ -12,8 +19,9 @@ from netvaerk.text import strip_control_chars
 
 MAX_SOURCE_CHARS = 50_000
 MAX_HTML_CHARS = 200_000
-# Python-Markdown is quadratic on some inputs (thousands of "[" or "!["):
-# a render that takes longer than this is refused instead of tying up a worker.
+# Python-Markdown is quadratic on some inputs (thousands of "[" or "!["), and so
+# is the sanitiser's link detection (a long run of "(" before an address): the
+# whole pipeline gets this budget and is stopped, not abandoned, when it overruns.
 RENDER_SECONDS = 1.0
 
 ALLOWED_TAGS = {
@@ -76,39 +84,144 @@ def _render(source: str) -> str:
         raise MarkupError("too deeply nested") from error
 
 
-def _render_in_time(source: str, seconds: float) -> str:
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        # gunicorn's sync workers, the task worker and tests: interrupt the render.
-        def on_alarm(signum, frame):
-            raise _Alarm
+def _pipeline(source: str) -> str:
+    """Everything that costs time: Markdown, the sanitiser and its link detection."""
+    return _wrap_tables(_cleaner.clean(_render(source)))
 
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return _render(source)
-        except _Alarm as error:
-            raise MarkupTooSlow("rendering took too long") from error
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    # Threaded servers cannot interrupt a thread: stop waiting after the budget
-    # (the abandoned render finishes on its own in the background).
-    outcome: dict = {}
 
-    def run():
+def _pipeline_with_alarm(source: str, seconds: float) -> str:
+    """In the main thread (gunicorn's sync workers, the task worker, commands,
+    tests) a timer signal interrupts the work, also inside a regular expression
+    (the `re` engine checks for signals while it matches)."""
+
+    def on_alarm(signum, frame):
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return _pipeline(source)
+    except _Alarm as error:
+        raise MarkupTooSlow("rendering took too long") from error
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# A thread cannot be interrupted: threaded servers (gunicorn's gthread workers,
+# runserver, ASGI's thread pool) render in a worker process that is killed when
+# it overruns, so a refused render stops using the CPU at once. Idle workers are
+# kept for the next render (one per render running at the same time); each is
+# `python -m netvaerk.markup`, which imports only this module and its libraries.
+_START_SECONDS = 10.0
+_idle_workers: list[subprocess.Popen] = []
+_workers_lock = threading.Lock()
+_pool_pid = os.getpid()
+_HEADER = struct.Struct("!cI")
+
+
+def _read_exact(stream, size: int, deadline: float) -> bytes:
+    chunks, missing = [], size
+    while missing:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
+            raise TimeoutError
+        chunk = os.read(stream.fileno(), missing)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def _start_worker() -> subprocess.Popen:
+    project = str(Path(__file__).resolve().parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [project, os.environ.get("PYTHONPATH")])),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "netvaerk.markup"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=project,
+    )
+    if _read_exact(worker.stdout, 1, time.monotonic() + _START_SECONDS) != b"R":
+        raise EOFError
+    return worker
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    worker.kill()
+    worker.wait()
+    worker.stdin.close()
+    worker.stdout.close()
+    # Start its replacement now, so that the next render does not wait for it.
+    threading.Thread(target=_add_idle_worker, name="markdown-worker-start", daemon=True).start()
+
+
+def _add_idle_worker() -> None:
+    try:
+        worker = _start_worker()
+    except (EOFError, OSError, TimeoutError):
+        return
+    with _workers_lock:
+        _idle_workers.append(worker)
+
+
+def _pipeline_in_worker(source: str, seconds: float) -> str:
+    global _pool_pid
+    with _workers_lock:
+        if _pool_pid != os.getpid():  # forked (gunicorn --preload): not our workers
+            _idle_workers.clear()
+            _pool_pid = os.getpid()
+        worker = _idle_workers.pop() if _idle_workers else None
+    try:
+        if worker is None or worker.poll() is not None:
+            worker = _start_worker()
+        data = source.encode()
+        worker.stdin.write(struct.pack("!I", len(data)) + data)
+        worker.stdin.flush()
+        deadline = time.monotonic() + seconds
+        kind, size = _HEADER.unpack(_read_exact(worker.stdout, _HEADER.size, deadline))
+        payload = _read_exact(worker.stdout, size, deadline).decode()
+    except TimeoutError as error:
+        if worker is not None:
+            _stop_worker(worker)
+        raise MarkupTooSlow("rendering took too long") from error
+    except (EOFError, OSError, struct.error) as error:
+        if worker is not None:
+            _stop_worker(worker)
+        raise MarkupError("the render process failed") from error
+    with _workers_lock:
+        _idle_workers.append(worker)
+    if kind == b"E":
+        raise MarkupError(payload)
+    return payload
+
+
+def _serve() -> None:
+    """The worker's loop: a length-prefixed source in, a length-prefixed answer out."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdout.write(b"R")
+    stdout.flush()
+    while header := stdin.read(4):
+        (size,) = struct.unpack("!I", header)
+        source = stdin.read(size).decode()
         try:
-            outcome["html"] = _render(source)
+            kind, payload = b"H", _pipeline(source)
         except MarkupError as error:
-            outcome["error"] = error
+            kind, payload = b"E", str(error)
+        data = payload.encode()
+        stdout.write(_HEADER.pack(kind, len(data)) + data)
+        stdout.flush()
 
-    worker = threading.Thread(target=run, name="markdown-render", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise MarkupTooSlow("rendering took too long")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["html"]
+
+def _pipeline_in_time(source: str, seconds: float) -> str:
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return _pipeline_with_alarm(source, seconds)
+    return _pipeline_in_worker(source, seconds)
 
 
 def _wrap_tables(html: str) -> str:
@@ -125,7 +238,11 @@ def render_markdown(source: str) -> str:
     source = clean_source(source)
     if len(source) > MAX_SOURCE_CHARS:
         raise MarkupError("source too long")
-    html = _wrap_tables(_cleaner.clean(_render_in_time(source, RENDER_SECONDS)))
+    html = _pipeline_in_time(source, RENDER_SECONDS)
     if len(html) > MAX_HTML_CHARS:
         raise MarkupError("rendered text too long")
     return html
+
+
+if __name__ == "__main__":
+    _serve()

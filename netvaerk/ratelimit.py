@@ -87,14 +87,26 @@ def refuse_if_over(request, scope: str):
     return too_many_requests(request, retry_after=retry_after)
 
 
+# Form buttons that do not publish: saving a draft (also the autosave) and a
+# preview. They count against the looser "draft" scope, not the posting limits.
+NOT_PUBLISHING = ("save_draft", "preview")
+
+
 def limit_writes(scope: str):
-    """View decorator: POSTs beyond the scope's limit get the 429 page."""
+    """View decorator: POSTs beyond the scope's limit get the 429 page. Drafts
+    and previews (NOT_PUBLISHING) count against the "draft" scope instead."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST" and (refused := refuse_if_over(request, scope)):
-                return refused
+            if request.method == "POST":
+                counted = scope
+                if "draft" in settings.NETVAERK_RATE_LIMITS and any(
+                    name in request.POST for name in NOT_PUBLISHING
+                ):
+                    counted = "draft"
+                if refused := refuse_if_over(request, counted):
+                    return refused
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -40,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 ADMINS = [("Admin", email) for email in env_list("DJANGO_ADMINS", default=[])]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "netvaerk.apps.NetvaerkAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "netvaerk.middleware.PrivacyHeadersMiddleware",
     "accounts.middleware.SuspendedMemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -204,6 +205,11 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # A new password ends every session that knew the old one, the one that changed
 # it too (the others end by Django's session hash, which holds the password hash).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Changing the sign-in address (or password, or two-factor) asks for the
+# password again when the last sign-in is older than five minutes, and the old
+# address is told about the change (and about a new password).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = None  # "[NETVAERK_SITE_NAME] ", see accounts.adapters
 ACCOUNT_RATE_LIMITS = {
@@ -305,6 +311,12 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the site never uses are switched off for it and any frame.
+NETVAERK_PERMISSIONS_POLICY = os.environ.get(
+    "NETVAERK_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -341,6 +353,9 @@ NETVAERK_CORPUS_DIR = Path(
     os.environ.get("NETVAERK_CORPUS_DIR")
     or BASE_DIR.parent / "shared" / "data" / "startups-stackexchange"
 )
+# The same text by the same member in the same place (thread, or category and
+# title for a new thread) within this many seconds is refused and kept as a draft.
+NETVAERK_DUPLICATE_SECONDS = env_int("NETVAERK_DUPLICATE_SECONDS", default=300)
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),
@@ -353,6 +368,8 @@ NETVAERK_RATE_LIMITS = {
     "search": (30, 60),
     "duty_change": (60, 3600),
     "forum_thread": (10, 3600),
+    # Autosaved drafts and previews (every few seconds while typing).
+    "draft": (600, 3600),
     "flag": (20, 3600),
     "mention": (50, 3600),
     "moderation": (300, 3600),

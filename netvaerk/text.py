@@ -94,7 +94,10 @@ def is_blank(text: str) -> bool:
 
 
 def strip_control_chars(text: str, *, multiline: bool = True) -> str:
-    """Remove control characters; line breaks become "\\n" (or spaces in one-line text)."""
+    """Remove control characters; line breaks become "\\n" (or spaces in one-line text).
+    Text is stored composed (NFC), so that search and comparisons see one "é"
+    whether it was typed as one character or as "e" and a combining accent."""
+    text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROL_CHARS.sub("", text)
     if not multiline:

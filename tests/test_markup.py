@@ -96,6 +96,7 @@ def test_time_budget_also_holds_off_the_main_thread():
     outcome = {}
 
     def run():
+        render_markdown("warm up")  # the first render off the main thread starts a worker
         started = time.monotonic()
         try:
             render_markdown("![" * 5000)
@@ -125,3 +126,68 @@ def test_time_budget_also_holds_off_the_main_thread():
 )
 def test_more_dangerous_markdown_forms_come_out_inert(source):
     assert_inert(render_markdown(source))
+
+
+def test_link_detection_is_bounded_off_the_main_thread_and_the_work_is_stopped():
+    """Issue 24: "(" * 49984 + an address took 34 s in-process; the sanitiser's
+    link detection now runs under the same budget, in a worker process that is
+    killed when it overruns (so nothing keeps running in the background)."""
+    import threading
+    import time
+
+    from netvaerk import markup
+
+    outcome = {}
+
+    def run():
+        render_markdown("warm up")
+        started = time.monotonic()
+        try:
+            render_markdown("(" * 49984 + "http://x.example")
+        except markup.MarkupTooSlow:
+            outcome["refused_after"] = time.monotonic() - started
+        outcome["idle_workers"] = list(markup._idle_workers)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(15)
+    assert outcome["refused_after"] < 3
+    # The overrunning worker was killed, not handed back to the pool.
+    assert all(worker.poll() is None for worker in outcome["idle_workers"])
+
+
+def test_link_detection_is_bounded_in_the_main_thread():
+    import time
+
+    from netvaerk.markup import MarkupTooSlow
+
+    started = time.monotonic()
+    with pytest.raises(MarkupTooSlow):
+        render_markdown("(" * 49984 + "http://x.example")
+    assert time.monotonic() - started < 3
+
+
+def test_a_worker_renders_the_same_html_as_the_main_thread():
+    import threading
+
+    source = "Se https://example.com og **fed**\n\n| a |\n|---|\n| 1 |"
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(html=render_markdown(source)))
+    thread.start()
+    thread.join(15)
+    assert result["html"] == render_markdown(source)
+
+
+def test_markup_benchmark_command_runs_a_few_cases():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    try:  # the timing is the benchmark's to judge, not the test suite's (busy machines)
+        call_command("markup_benchmark", "--cases", "2", stdout=out)
+    except CommandError as error:
+        assert "Over" in str(error)
+    assert out.getvalue().count("open parentheses before a link") == 2
+    assert "refused" in out.getvalue()

@@ -263,7 +263,7 @@ def test_production_mode_serves_pages_with_the_static_manifest(tmp_path):
 
 @pytest.mark.django_db
 def test_admin_login_renders_for_staff(client):
-    assert client.get("/admin/login/").status_code == 200
+    assert client.get("/admin/login/").status_code == 302
 
 
 @pytest.mark.django_db

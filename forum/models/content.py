@@ -298,6 +298,9 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Goes up with each change of the text: an edit form submits the version it
+    # started from, and a save from an older version is refused (no lost edits).
+    version = models.PositiveIntegerField(default=1, editable=False)
     reaction_count = models.PositiveIntegerField(_("thanks"), default=0)
     # PostgreSQL full-text index (title A, tags B, body C; `danish` config),
     # kept in step by forum.search. Unused (NULL) on SQLite, which has FTS5.

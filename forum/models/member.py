@@ -132,6 +132,9 @@ class Draft(models.Model):
     tags_text = models.CharField(max_length=300, blank=True)
     body = models.TextField(max_length=60_000, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Goes up with each save: a save (or autosave) from an older version, e.g.
+    # another tab, is refused instead of overwriting the newer text.
+    version = models.PositiveIntegerField(default=1)
 
     objects = DraftQuerySet.as_manager()
 

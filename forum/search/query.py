@@ -1,5 +1,6 @@
 """Parsing what people type, filters, synonyms, and the backends' query strings."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -41,7 +42,7 @@ class ParsedQuery:
 
 def parse_query(text: str) -> ParsedQuery:
     """Web-search style: words, "phrases", -exclude, OR; prefix on the last word."""
-    text = text.replace("\x00", " ")[:MAX_QUERY_CHARS]
+    text = unicodedata.normalize("NFC", text.replace("\x00", " "))[:MAX_QUERY_CHARS]
     parsed = ParsedQuery()
     join_next = False
     count = 0

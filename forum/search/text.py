@@ -2,6 +2,7 @@
 
 import re
 import threading
+import unicodedata
 
 import Stemmer
 
@@ -123,7 +124,9 @@ def stem(word: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    """Lower-case words, composed (NFC): "æ" typed as a + combining mark
+    matches the "æ" of the index."""
+    return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
 def stemmed_text(text: str) -> str:

@@ -49,6 +49,13 @@ def _draft_fields(request) -> dict:
     }
 
 
+def _draft_version(request) -> int | None:
+    """The draft version the form showed (0: no draft yet); None from a form
+    that does not say (then the save is not checked)."""
+    value = request.POST.get("draft_version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)

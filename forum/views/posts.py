@@ -87,7 +87,7 @@ def post_edit(request, pk):
     post = _post_or_404(request.user, pk)
     require(can_edit_post(request.user, post))
     first_post = post.number == 1
-    initial = {"body": post.body, "title": post.thread.title}
+    initial = {"body": post.body, "title": post.thread.title, "version": post.version}
     form = EditPostForm(request.POST or None, initial=initial, first_post=first_post)
     as_moderator = post.author_id != request.user.pk
     if as_moderator:  # someone else's post: the reason is required and logged
@@ -97,19 +97,48 @@ def post_edit(request, pk):
         )
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         edit = services.edit_post_as_moderator if as_moderator else services.edit_post
-        edit(
-            post=post,
-            **({"moderator": request.user} if as_moderator else {"editor": request.user}),
-            body=form.cleaned_data["body"],
-            title=form.cleaned_data.get("title"),
-            reason=form.cleaned_data["reason"],
-        )
+        try:
+            edit(
+                post=post,
+                **({"moderator": request.user} if as_moderator else {"editor": request.user}),
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title"),
+                reason=form.cleaned_data["reason"],
+                base_version=form.cleaned_data["version"],
+            )
+        except services.EditConflict as conflict:
+            return _edit_conflict(request, conflict.current, form, first_post=first_post)
         messages.success(request, _("Your changes were saved."))
         return redirect(post.get_absolute_url())
     return render(
         request,
         "forum/post_form.html",
         {"post": post, "form": form, "previewing": "preview" in request.POST},
+    )
+
+
+def _edit_conflict(request, current, form, *, first_post: bool):
+    """409: someone changed the post after this form was opened. Nothing was
+    saved; the page shows the newer text and keeps the member's in the form,
+    now based on the newer version, so saving again is a deliberate choice."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    fresh = EditPostForm(data, first_post=first_post)
+    fresh.is_valid()
+    fresh.fields["reason"].required = form.fields["reason"].required
+    fresh.fields["reason"].help_text = form.fields["reason"].help_text
+    messages.warning(
+        request,
+        _(
+            "Someone changed this post after you opened it, so your changes were not saved. "
+            "Compare the two texts below; saving again replaces the newer text with yours."
+        ),
+    )
+    return render(
+        request,
+        "forum/post_form.html",
+        {"post": current, "form": fresh, "show_conflict": True, "conflict_text": current.body},
+        status=409,
     )
 
 

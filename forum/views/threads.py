@@ -45,6 +45,7 @@ from forum.search import (
 )
 from forum.views.common import (
     _draft_fields,
+    _draft_version,
     _take_unsent,
     _thread_or_404,
     login_required_keeping_text,
@@ -163,6 +164,37 @@ def post_permalink(request, pk):
     return redirect(f"{url}#post-{post.pk}")
 
 
+def _draft_status(draft, *, conflict: bool = False, version: int | None = None) -> dict:
+    return {
+        "draft": draft,
+        "conflict": conflict,
+        "version": draft.version if version is None else version,
+    }
+
+
+def _draft_conflict(request, current, template: str, **context):
+    """409: a newer save of this draft exists (another tab). The autosave says
+    so and keeps its version, so it cannot overwrite the newer text; the Save
+    draft button shows both texts, and saving again then keeps this one."""
+    if request.htmx:
+        stale = _draft_version(request) or 0
+        return render(
+            request,
+            "forum/_draft_status.html",
+            _draft_status(current, conflict=True, version=stale),
+            status=409,
+        )
+    messages.warning(
+        request,
+        _(
+            "This draft was saved in another tab or window after you opened it. Both texts are "
+            "shown below; save again to keep the one in the form."
+        ),
+    )
+    context.update(draft=current, show_conflict=True, conflict_text=current.body)
+    return render(request, template, context, status=409)
+
+
 def refuse_mentions_over(request, body: str):
     """Each @mention counts towards the member's mention limit (429 when over)."""
     for _handle in notifications.mentioned_handles(body)[:20]:
@@ -183,17 +215,21 @@ def thread_create(request):
     if request.method == "POST" and "save_draft" in request.POST:
         category = categories.filter(pk=request.POST.get("category") or 0).first()
         kind = request.POST.get("kind", "")
-        draft = services.save_draft(
-            user=request.user,
-            category=category,
-            kind=kind if kind in ThreadKind.values else "",
-            **_draft_fields(request),
-        )
-        if request.htmx:
-            return render(request, "forum/_draft_status.html", {"draft": draft})
-        messages.success(request, _("Your draft was saved. Find it under My drafts."))
         form = ThreadForm(request.POST, categories=categories)
         form.errors.clear()  # saving a draft is not a submit: no errors yet
+        try:
+            draft = services.save_draft(
+                user=request.user,
+                category=category,
+                kind=kind if kind in ThreadKind.values else "",
+                base_version=_draft_version(request),
+                **_draft_fields(request),
+            )
+        except services.DraftConflict as conflict:
+            return _draft_conflict(request, conflict.current, "forum/thread_form.html", form=form)
+        if request.htmx:
+            return render(request, "forum/_draft_status.html", _draft_status(draft))
+        messages.success(request, _("Your draft was saved. Find it under My drafts."))
         return render(request, "forum/thread_form.html", {"form": form, "draft": draft})
     initial = {}
     if draft is not None:
@@ -226,6 +262,14 @@ def thread_create(request):
             tags=data["tags_text"],
             submission_key=data["submission_key"],
         )
+        if outcome.duplicate:
+            messages.warning(request, outcome.message)
+            return render(
+                request,
+                "forum/thread_form.html",
+                {"form": form, "draft": outcome.draft},
+                status=409,
+            )
         if outcome.held:
             messages.info(request, outcome.message)
             return redirect(data["category"])
@@ -278,14 +322,22 @@ def reply_create(request, pk):
         require(False)
     draft = Draft.objects.filter(user=request.user, thread=thread).first()
     if request.method == "POST" and "save_draft" in request.POST:
-        draft = services.save_draft(
-            user=request.user, thread=thread, body=request.POST.get("body", "")[:60_000]
-        )
-        if request.htmx:
-            return render(request, "forum/_draft_status.html", {"draft": draft})
-        messages.success(request, _("Your draft was saved. Find it under My drafts."))
         form = ReplyForm(request.POST)
         form.errors.clear()
+        try:
+            draft = services.save_draft(
+                user=request.user,
+                thread=thread,
+                body=request.POST.get("body", "")[:60_000],
+                base_version=_draft_version(request),
+            )
+        except services.DraftConflict as conflict:
+            return _draft_conflict(
+                request, conflict.current, "forum/reply_form.html", form=form, thread=thread
+            )
+        if request.htmx:
+            return render(request, "forum/_draft_status.html", _draft_status(draft))
+        messages.success(request, _("Your draft was saved. Find it under My drafts."))
         return render(
             request, "forum/reply_form.html", {"thread": thread, "form": form, "draft": draft}
         )
@@ -308,6 +360,14 @@ def reply_create(request, pk):
             body_html=form.preview_html,
             submission_key=form.cleaned_data["submission_key"],
         )
+        if outcome.duplicate:
+            messages.warning(request, outcome.message)
+            return render(
+                request,
+                "forum/reply_form.html",
+                {"thread": thread, "form": form, "draft": outcome.draft},
+                status=409,
+            )
         if outcome.held:
             messages.info(request, outcome.message)
             return redirect(thread)

@@ -165,6 +165,15 @@ def test_login_is_rate_limited(client, settings):
 
 
 def test_email_change_requires_verification(member, member_client, mailoutbox):
+    old_email = member.email
+    # Issue 24: a session without a recent sign-in must give the password again.
+    response = member_client.post(
+        reverse("account_email"), {"action_add": "", "email": "nyadresse@example.com"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="nyadresse@example.com").exists()
+    member_client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = member_client.post(
         reverse("account_email"), {"action_add": "", "email": "nyadresse@example.com"}
     )
@@ -178,6 +187,8 @@ def test_email_change_requires_verification(member, member_client, mailoutbox):
     member_client.post(reverse("account_confirm_email", args=[key]))
     member.refresh_from_db()
     assert member.email == "nyadresse@example.com"
+    # The old address hears of the change.
+    assert old_email in mailoutbox[-1].to
 
 
 def test_password_change(member, member_client):

@@ -174,3 +174,19 @@ def test_mentions_of_members_who_cannot_read_are_dropped(run_tasks):
     thread = ThreadFactory(category=CategoryFactory(read_access=Access.STAFF))
     run_tasks(services.post_reply, thread=thread, author=UserFactory(), body="@udenfor se her")
     assert not Notification.objects.filter(recipient=outsider).exists()
+
+
+def test_email_subjects_show_quotes_and_ampersands_as_typed(run_tasks, mailoutbox):
+    """Issue 24: subjects showed HTML entities (&#x27;) instead of the characters."""
+    asker = UserFactory(display_name="Asta", language="da")
+    thread = run_tasks(
+        services.start_thread,
+        category=CategoryFactory(), author=asker, title="Bob's moms & <skat>", kind="question",
+        body="?",
+    )  # fmt: skip
+    run_tasks(
+        services.post_reply, thread=thread, author=UserFactory(display_name="O'Hara"), body="S"
+    )
+    subject = mailoutbox[-1].subject
+    assert "Bob's moms & <skat>" in subject and "O'Hara" in subject
+    assert "&#x27;" not in subject and "&amp;" not in subject and "&lt;" not in subject

@@ -460,3 +460,21 @@ def test_an_unknown_author_finds_nothing_and_says_why(member_client):
     assert "Intet aktivt medlem hedder “Ingen Her”." in html
     assert 'value="Ingen Her"' in html
     assert "Moms</a>" not in html
+
+
+DECOMPOSED = "Cafe\u0301en i Sæby"  # "é" as e + combining acute accent
+COMPOSED = "Caféen i Sæby"
+
+
+@pytest.mark.parametrize(("stored", "typed"), [(DECOMPOSED, "caféen"), (COMPOSED, "cafe\u0301en")])
+def test_search_finds_text_whichever_way_an_accent_was_typed(member, member_client, stored, typed):
+    """Issue 24: text is stored composed (NFC) and queries are composed too."""
+    category = CategoryFactory()
+    response = member_client.post(
+        reverse("forum:thread_create"),
+        {"category": category.pk, "kind": "discussion", "title": "Møde", "body": stored},
+    )
+    assert response.status_code == 302
+    post = services.Post.objects.get(thread__title="Møde")
+    assert post.body == COMPOSED
+    assert hits(member, typed) == {"Møde"}

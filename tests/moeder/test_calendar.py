@@ -6,6 +6,7 @@ values in the database, also through the VTIMEZONE we send (not only through
 the reader's own time zone data)."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -733,3 +734,34 @@ def test_renewing_is_rate_limited(member_client, member, settings):
 def test_other_members_feeds_are_never_shown(member_client):
     other = CalendarFeed.objects.create(user=UserFactory())
     assert other.token not in member_client.get(settings_url()).text
+
+
+@pytest.mark.parametrize(
+    "description_html",
+    [
+        "<p>a" + " " * 19_990 + "b</p>",
+        "<pre><code>" + (" " * 9_990 + "x\n") * 2 + "</code></pre>",
+        "<p>" + "x   <br />\n   " * 2_000 + "</p>",
+        "<ul>\n" + "<li>a     </li>\n" * 2_000 + "</ul>",
+        "<p>" + "\t \n " * 5_000 + "</p>",
+    ],
+    ids=["spaces", "spaces-in-code", "line-breaks", "list", "mixed-whitespace"],
+)
+def test_plain_text_of_a_long_description_costs_its_length_not_its_square(description_html):
+    """Issue 24: 20,000 characters with long runs of spaces took about 3 s per
+    conversion. (The timing table lives in the benchmark; this is a loose cap.)"""
+    import time
+
+    calendar._plain_text.cache_clear()
+    meetup = SimpleNamespace(description="x", description_html=description_html)
+    started = time.monotonic()
+    calendar.plain_text(meetup)
+    assert time.monotonic() - started < 0.5
+
+
+def test_plain_text_is_converted_once_for_many_invitations():
+    calendar._plain_text.cache_clear()
+    meetup = SimpleNamespace(description="**Hej**", description_html="<p><strong>Hej</strong></p>")
+    for _ in range(5):
+        assert calendar.plain_text(meetup) == "Hej"
+    assert calendar._plain_text.cache_info().misses == 1
