@@ -89,3 +89,17 @@ def can_view_role_log(user) -> bool:
 
 def can_edit_guidelines(user) -> bool:
     return is_network_leader(user)
+
+
+def can_manage_own_data(user) -> bool:
+    """Export one's data, delete one's account."""
+    return is_member(user)
+
+
+def can_act_for_member(user) -> bool:
+    """Export or delete a member's data when they ask by mail."""
+    return is_network_leader(user)
+
+
+def can_edit_privacy_policy(user) -> bool:
+    return is_network_leader(user)

@@ -11,6 +11,7 @@ from accounts.extensions import member_panels
 from accounts.forms import GrantRoleForm, GuidelinesForm, MemberFilterForm, ProfileForm
 from accounts.models import Guidelines, RoleAssignment, RoleChange, User
 from accounts.permissions import (
+    can_act_for_member,
     can_edit_guidelines,
     can_edit_profile,
     can_manage_roles,
@@ -58,6 +59,7 @@ def member_detail(request, pk):
             "can_edit": can_edit_profile(request.user, member),
             "can_see_email": can_see_email(request.user, member),
             "can_manage_roles": can_manage_roles(request.user),
+            "can_act_for_member": can_act_for_member(request.user) and member.pk != request.user.pk,
         },
     )
 

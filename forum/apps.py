@@ -15,6 +15,9 @@ class ForumConfig(AppConfig):
         )
         member_menu.register(MenuEntry("forum.drafts", _("Drafts"), "forum:draft_list", order=30))
 
+        from accounts.extensions import personal_data
         from forum import notifications
+        from forum import personal_data as forum_data
 
         notifications.register()
+        personal_data.register(forum_data.PART)

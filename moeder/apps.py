@@ -19,3 +19,8 @@ class MoederConfig(AppConfig):
                 order=60,
             )
         )
+
+        from accounts.extensions import personal_data
+        from moeder.personal_data import PART
+
+        personal_data.register(PART)

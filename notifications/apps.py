@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
 
         # A free-text notice: the message says it all (meetups, needs, polls, roles).
         kinds.register(Kind(NOTICE, _("Notice")))
+
+        from accounts.extensions import personal_data
+        from notifications.personal_data import PART
+
+        personal_data.register(PART)

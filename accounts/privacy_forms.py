@@ -1,0 +1,109 @@
+"""Forms of "My data": deleting an account, a leader acting for a member, the
+privacy policy. Validation only; the writes are in accounts.privacy."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from netvaerk.forms import MarkdownField, PlainTextField
+
+
+class PostChoice:
+    KEEP = "keep"
+    DELETE = "delete"
+    CHOICES = [
+        (KEEP, _("Keep my posts, shown as “Former member” (name, profile and e-mail removed)")),
+        (
+            DELETE,
+            _("Delete my posts too (others' replies stay; the thread shows a post was removed)"),
+        ),
+    ]
+
+
+class DeleteAccountForm(forms.Form):
+    """Re-authentication (password, and the two-factor code when it is on)
+    plus the choice about posts."""
+
+    posts = forms.ChoiceField(
+        label=_("My posts in the forum and on the needs board"),
+        choices=PostChoice.CHOICES,
+        widget=forms.RadioSelect,
+        initial=PostChoice.KEEP,
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account is deleted for good"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_totp:
+            del self.fields["code"]
+        else:
+            self.fields["code"].required = True
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+    def clean_code(self):
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        code = "".join(self.cleaned_data["code"].split())
+        authenticator = Authenticator.objects.filter(
+            user=self.user, type=Authenticator.Type.TOTP
+        ).first()
+        if authenticator is None or not TOTP(authenticator).validate_code(code):
+            raise forms.ValidationError(_("The code is not right."))
+        return code
+
+    @property
+    def keep_posts(self) -> bool:
+        return self.cleaned_data["posts"] == PostChoice.KEEP
+
+
+class LeaderExportForm(forms.Form):
+    reason = PlainTextField(
+        label=_("Why (the member's request, e.g. the date of their e-mail)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LeaderDeleteForm(LeaderExportForm):
+    posts = forms.ChoiceField(
+        label=_("The member's posts"),
+        choices=PostChoice.CHOICES,
+        widget=forms.RadioSelect,
+        initial=PostChoice.KEEP,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the account is deleted for good"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    @property
+    def keep_posts(self) -> bool:
+        return self.cleaned_data["posts"] == PostChoice.KEEP
+
+
+class PrivacyPolicyForm(forms.Form):
+    body = MarkdownField(
+        label=_("Privacy policy (Markdown)"),
+        max_length=30_000,
+        widget=forms.Textarea(attrs={"rows": 24}),
+    )

@@ -1,0 +1,11 @@
+"""Background tasks of accounts (run by `manage.py db_worker`)."""
+
+from django.tasks import task
+
+from accounts import privacy
+
+
+@task()
+def build_export(export_id: int) -> bool:
+    """Queued when a member (or a leader for them) asks for their data."""
+    return privacy.build_export(export_id=export_id)
