@@ -10,14 +10,17 @@ class AccountsConfig(AppConfig):
         from accounts import permissions
         from accounts.audit import RoleAuditAction
         from accounts.context_processors import mfa_banner
-        from accounts.extensions import audit_actions, banners, personal_data
+        from accounts.extensions import audit_actions, banners, personal_data, retention
         from accounts.privacy import ACCOUNTS_PART, PrivacyAuditAction
+        from accounts.retention import RULES
         from netvaerk.extensions import MenuEntry, Panel
         from netvaerk.menus import main_menu, member_menu
 
         audit_actions.register_choices(RoleAuditAction.choices, order=100)
         audit_actions.register_choices(PrivacyAuditAction.choices, order=160)
         personal_data.register(ACCOUNTS_PART)
+        for rule in RULES:
+            retention.register(rule)
         banners.register(Panel("accounts.mfa", "accounts/_mfa_banner.html", mfa_banner, 10))
         main_menu.register(
             MenuEntry("accounts.members", _("Members"), "accounts:member_list", order=30)

@@ -116,3 +116,24 @@ personal_data = Registry(
     walks every model with a relation to the member and fails when one is in no
     app's ``covers`` or ``left_out``.""",
 )
+
+
+@dataclass(frozen=True)
+class Retention:
+    """One kind of data with a retention period: ``purge(now=...)`` removes
+    (or reduces to figures) what is older than its setting in
+    ``NETVAERK_RETENTION`` and returns how many rows it touched."""
+
+    name: str
+    purge: Callable[..., int]
+    order: int = 100
+
+
+retention = Registry(
+    "retention",
+    """What `manage.py purge_expired` (the daily task accounts.tasks.purge_expired)
+    removes. accounts purges data exports, sessions, rate-limit counts (they hold
+    IP addresses) and finished task rows; notifications old notifications; the
+    forum old failed searches; moeder answers to meetup questions and, later,
+    check-in lists (kept as counts).""",
+)

@@ -31,7 +31,10 @@ from accounts.models import (
 from netvaerk.mail import send_email
 from netvaerk.markup import render_markdown
 
-EXPORT_DAYS = 7
+
+def export_days() -> int:
+    """How long an export's link works (NETVAERK_RETENTION["exports_days"])."""
+    return settings.NETVAERK_RETENTION["exports_days"]
 
 
 class PrivacyAuditAction(models.TextChoices):
@@ -123,7 +126,7 @@ def build_export(*, export_id: int) -> bool:
         size=len(content),
         status=DataExport.Status.READY,
         ready_at=now,
-        expires_at=now + timedelta(days=settings.NETVAERK_RETENTION["exports_days"]),
+        expires_at=now + timedelta(days=export_days()),
     )
     if updated:
         _mail_export_ready(export)
@@ -136,7 +139,7 @@ def _mail_export_ready(export: DataExport) -> None:
         url = settings.NETVAERK_BASE_URL.rstrip("/") + reverse(
             "accounts:export_download", kwargs={"token": export.token}
         )
-        context = {"export": export, "url": url, "days": EXPORT_DAYS, "recipient": recipient}
+        context = {"export": export, "url": url, "days": export_days(), "recipient": recipient}
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + gettext("Your data export is ready")
         body = render_to_string("accounts/email/export_ready.txt", context)
     send_email.enqueue(subject=subject, body=body, to=[recipient.email])

@@ -41,7 +41,7 @@ def my_data(request):
     return render(
         request,
         "accounts/my_data.html",
-        {"exports": _recent_exports(request.user), "days": privacy.EXPORT_DAYS},
+        {"exports": _recent_exports(request.user), "days": privacy.export_days()},
     )
 
 

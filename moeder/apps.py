@@ -20,7 +20,10 @@ class MoederConfig(AppConfig):
             )
         )
 
-        from accounts.extensions import personal_data
+        from accounts.extensions import personal_data, retention
         from moeder.personal_data import PART
+        from moeder.retention import RULES
 
         personal_data.register(PART)
+        for rule in RULES:
+            retention.register(rule)

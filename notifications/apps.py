@@ -13,7 +13,9 @@ class NotificationsConfig(AppConfig):
         # A free-text notice: the message says it all (meetups, needs, polls, roles).
         kinds.register(Kind(NOTICE, _("Notice")))
 
-        from accounts.extensions import personal_data
+        from accounts.extensions import personal_data, retention
         from notifications.personal_data import PART
+        from notifications.retention import RULE
 
         personal_data.register(PART)
+        retention.register(RULE)
