@@ -93,15 +93,20 @@ class UserQuerySet(models.QuerySet):
             .order_by(Lower("display_name"), "pk")
         )
 
+    def listed(self):
+        """Those who chose to appear in the member directory."""
+        return self.filter(show_in_directory=True)
+
     def search(self, text: str):
+        """By name, and by the profile fields each member shows to others."""
         text = text.strip()
         if not text:
             return self
         return self.filter(
             Q(display_name__icontains=text)
-            | Q(company__icontains=text)
-            | Q(industry__icontains=text)
-            | Q(skills__name__icontains=text)
+            | Q(company__icontains=text, show_company=True)
+            | Q(industry__icontains=text, show_industry=True)
+            | Q(skills__name__icontains=text, show_skills=True)
         ).distinct()
 
 
@@ -164,6 +169,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     looking_for = models.TextField(_("I am looking for"), max_length=1000, blank=True)
     bio = models.TextField(_("about me"), max_length=2000, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
+
+    # Visibility: what other members see (the member always sees it all).
+    show_in_directory = models.BooleanField(_("show me in the member directory"), default=True)
+    show_company = models.BooleanField(_("show my company to other members"), default=True)
+    show_industry = models.BooleanField(_("show my industry to other members"), default=True)
+    show_region = models.BooleanField(_("show my region to other members"), default=True)
+    show_skills = models.BooleanField(_("show what I can help with to other members"), default=True)
 
     # Notifications
     language = models.CharField(

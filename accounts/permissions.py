@@ -103,3 +103,13 @@ def can_act_for_member(user) -> bool:
 
 def can_edit_privacy_policy(user) -> bool:
     return is_network_leader(user)
+
+
+PROFILE_FIELDS = ("company", "industry", "region", "skills")
+
+
+def shown_fields(user, member) -> dict[str, bool]:
+    """Which of a member's profile fields the viewer sees: all of their own,
+    of others those the member chose to show."""
+    own = is_member(user) and user.pk == member.pk
+    return {name: own or getattr(member, f"show_{name}") for name in PROFILE_FIELDS}

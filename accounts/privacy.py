@@ -236,6 +236,11 @@ def _export_accounts(user: User) -> dict[str, list[dict]]:
         "website",
         "language",
         "notification_email",
+        "show_in_directory",
+        "show_company",
+        "show_industry",
+        "show_region",
+        "show_skills",
     )
     profile[0]["skills"] = list(user.skills.values_list("name", flat=True))
     return {
