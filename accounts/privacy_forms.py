@@ -2,6 +2,7 @@
 privacy policy. Validation only; the writes are in accounts.privacy."""
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from netvaerk.forms import MarkdownField, PlainTextField
@@ -36,8 +37,9 @@ class DeleteAccountForm(forms.Form):
     )
     code = forms.CharField(
         label=_("Code from your authenticator app"),
+        help_text=_("Or one of your recovery codes."),
         required=False,
-        max_length=20,
+        max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
     confirm = forms.BooleanField(
@@ -60,16 +62,18 @@ class DeleteAccountForm(forms.Form):
         return password
 
     def clean_code(self):
+        """A code from the authenticator app, or one of the recovery codes."""
         from allauth.mfa.models import Authenticator
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
         from allauth.mfa.totp.internal.auth import TOTP
 
         code = "".join(self.cleaned_data["code"].split())
-        authenticator = Authenticator.objects.filter(
-            user=self.user, type=Authenticator.Type.TOTP
-        ).first()
-        if authenticator is None or not TOTP(authenticator).validate_code(code):
-            raise forms.ValidationError(_("The code is not right."))
-        return code
+        kinds = {Authenticator.Type.TOTP: TOTP, Authenticator.Type.RECOVERY_CODES: RecoveryCodes}
+        with transaction.atomic():  # a recovery code is used up under a row lock
+            for authenticator in Authenticator.objects.filter(user=self.user, type__in=kinds):
+                if kinds[authenticator.type](authenticator).validate_code(code):
+                    return code
+        raise forms.ValidationError(_("The code is not right."))
 
     @property
     def keep_posts(self) -> bool:

@@ -309,3 +309,14 @@ def test_a_leader_cannot_reach_a_deleted_members_data_page(leader_client):
     erase_member(user=member, keep_posts=True)
     url = reverse("accounts:member_data", kwargs={"pk": member.pk})
     assert leader_client.get(url).status_code == 404
+
+
+def test_a_recovery_code_works_instead_of_the_app_code(client_for):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    moderator = UserFactory(roles=["moderator"], totp=True)
+    code = RecoveryCodes.activate(moderator).get_unused_codes()[0]
+    response = _delete(client_for(moderator), code=code)
+    assert response.status_code == 302
+    moderator.refresh_from_db()
+    assert not moderator.is_active
