@@ -140,7 +140,6 @@ def member_data(request, pk):
             "member": member,
             "export_form": export_form,
             "delete_form": delete_form,
-            "exports": _recent_exports(request.user),
         },
         status=400 if request.method == "POST" else 200,
     )

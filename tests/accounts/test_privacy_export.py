@@ -44,6 +44,12 @@ def test_every_model_related_to_a_member_is_exported_or_left_out_with_a_reason()
     assert not covered & set(left_out), "A model is both covered and left out"
 
 
+def test_every_listed_model_exists():
+    for part in personal_data:
+        for label in [*part.covers, *part.left_out]:
+            assert apps.get_model(label), label
+
+
 def test_every_registered_part_exports_in_a_fixed_number_of_queries(
     db, django_assert_max_num_queries
 ):
@@ -217,4 +223,24 @@ def test_my_data_page_queries_do_not_grow(
         DataExport.objects.create(user=member, recipient=member)
     with django_assert_max_num_queries(12):
         response = member_client.get(reverse("accounts:my_data"))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_leaders_page_for_a_member_queries_do_not_grow(
+    leader_client, network_leader, django_assert_max_num_queries, count
+):
+    member = UserFactory()
+    for _ in range(count):
+        DataExport.objects.create(user=member, recipient=network_leader)
+    with django_assert_max_num_queries(12):
+        response = leader_client.get(reverse("accounts:member_data", kwargs={"pk": member.pk}))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_delete_page_queries_are_pinned(member_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = member_client.get(reverse("accounts:account_delete"))
     assert response.status_code == 200
