@@ -292,6 +292,7 @@ def _erase_accounts(*, user: User, keep_posts: bool) -> None:
     Sanction.objects.filter(user=user).delete()
     DataExport.objects.filter(models.Q(user=user) | models.Q(recipient=user)).delete()
     LogEntry.objects.filter(user=user).delete()
+    _drop_queued_mail(user.email)
     name = former_member_name()
     # What the log said about the member: the entries stay, the name goes.
     AuditEntry.objects.filter(target_type="member", target_id=user.pk).update(
@@ -314,6 +315,28 @@ def _erase_accounts(*, user: User, keep_posts: bool) -> None:
     user.erased_at = timezone.now()
     user.set_unusable_password()  # every session it had ends (the session hash changes)
     user.save()
+
+
+def _drop_queued_mail(address: str) -> int:
+    """Mail to the member that the worker has not sent yet goes unsent (when
+    tasks are stored in the database; other backends run them right away)."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return 0
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from netvaerk.mail import send_email
+
+    queued = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=send_email.module_path
+    ).values_list("pk", "args_kwargs")
+    address = address.lower()
+    doomed = [
+        pk
+        for pk, args_kwargs in queued.iterator()
+        if address in {str(to).lower() for to in args_kwargs.get("kwargs", {}).get("to", [])}
+    ]
+    return DBTaskResult.objects.filter(pk__in=doomed).delete()[0]
 
 
 ACCOUNTS_PART = PersonalData(

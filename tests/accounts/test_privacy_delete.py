@@ -320,3 +320,15 @@ def test_a_recovery_code_works_instead_of_the_app_code(client_for):
     assert response.status_code == 302
     moderator.refresh_from_db()
     assert not moderator.is_active
+
+
+def test_mail_to_the_member_that_is_still_queued_is_not_sent(member, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from netvaerk.mail import send_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_email.enqueue(subject="Påmindelse", body="Hej", to=[member.email.upper()])
+    kept = send_email.enqueue(subject="Til en anden", body="Hej", to=["anden@example.com"])
+    erase_member(user=member, keep_posts=True)
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)] == [kept.id]
