@@ -79,11 +79,6 @@ class ProfileForm(forms.ModelForm):
             "bio",
             "notification_email",
             "language",
-            "show_in_directory",
-            "show_company",
-            "show_industry",
-            "show_region",
-            "show_skills",
         ]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -5,7 +5,22 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from netvaerk.forms import MarkdownField, PlainTextField
+
+
+class VisibilityForm(forms.ModelForm):
+    """What other members see of me; one row, so ModelForm.save() is enough."""
+
+    class Meta:
+        model = User
+        fields = [
+            "show_in_directory",
+            "show_company",
+            "show_industry",
+            "show_region",
+            "show_skills",
+        ]
 
 
 class PostChoice:

@@ -22,6 +22,7 @@ from accounts.permissions import (
 )
 from accounts.privacy_forms import (
     DeleteAccountForm,
+    VisibilityForm,
     LeaderDeleteForm,
     LeaderExportForm,
     PrivacyPolicyForm,
@@ -36,12 +37,23 @@ def _recent_exports(user):
 
 
 @login_required
+@limit_writes("privacy_edit")
+@require_http_methods(["GET", "POST"])
 def my_data(request):
     require(can_manage_own_data(request.user))
+    form = VisibilityForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your choices were saved."))
+        return redirect("accounts:my_data")
     return render(
         request,
         "accounts/my_data.html",
-        {"exports": _recent_exports(request.user), "days": privacy.export_days()},
+        {
+            "form": form,
+            "exports": _recent_exports(request.user),
+            "days": privacy.export_days(),
+        },
     )
 
 

@@ -56,20 +56,35 @@ def test_other_members_never_see_an_email_address(client_for, role, sees_email):
     assert ("privat@example.com" in page.content.decode()) is sees_email
 
 
-def test_the_profile_form_saves_the_visibility_choices(member_client, member):
+def test_my_data_page_saves_the_visibility_choices(member_client, member):
     response = member_client.post(
-        reverse("accounts:profile_edit"),
-        {
-            "display_name": member.display_name,
-            "company": "Firma",
-            "show_in_directory": "",
-            "show_company": "on",
-        },
+        reverse("accounts:my_data"), {"show_in_directory": "", "show_company": "on"}
     )
     assert response.status_code == 302
     member.refresh_from_db()
     assert not member.show_in_directory and member.show_company
     assert not member.show_region
+
+
+def test_saving_the_profile_keeps_the_visibility_choices(member_client, member):
+    type(member).objects.filter(pk=member.pk).update(show_company=False)
+    response = member_client.post(
+        reverse("accounts:profile_edit"), {"display_name": member.display_name, "company": "X"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert not member.show_company and member.show_in_directory
+
+
+def test_visibility_choices_need_a_login_and_are_rate_limited(client_for, member, settings):
+    response = client_for(None).post(reverse("accounts:my_data"), {"show_company": ""})
+    assert response.status_code == 302 and "/konto/login/" in response["Location"]
+    settings.NETVAERK_RATE_LIMITS = {**settings.NETVAERK_RATE_LIMITS, "privacy_edit": (1, 3600)}
+    client = client_for(member)
+    assert client.post(reverse("accounts:my_data"), {"show_company": "on"}).status_code == 302
+    assert client.post(reverse("accounts:my_data"), {"show_company": ""}).status_code == 429
+    member.refresh_from_db()
+    assert member.show_company
 
 
 def test_attendee_lists_show_only_those_who_agreed_but_organisers_see_all(client_for):
@@ -139,3 +154,12 @@ def test_the_directory_queries_do_not_grow_with_hidden_members(
     with django_assert_max_num_queries(12):
         response = member_client.get(reverse("accounts:member_list"))
     assert response.status_code == 200
+
+
+def test_the_answer_form_asks_for_consent_to_be_listed_unticked(member_client):
+    meetup = MeetupFactory()
+    page = member_client.get(meetup.get_absolute_url()).content.decode()
+    checkbox = next(line for line in page.splitlines() if 'name="show_in_list"' in line)
+    assert "checked" not in checkbox
+    member_client.post(reverse("moeder:rsvp", args=[meetup.pk]), {"answer": "yes"})
+    assert Rsvp.objects.get(meetup=meetup).show_in_list is False

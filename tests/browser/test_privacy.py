@@ -29,6 +29,10 @@ def test_member_exports_downloads_and_deletes_keeping_posts(
 
     page.goto(site + "/mine-data/")
     assert_accessible(page)
+    page.get_by_label("Vis mig i medlemslisten").uncheck()
+    page.get_by_role("button", name="Gem mine valg").click()
+    expect(page.get_by_text("Dine valg er gemt.")).to_be_visible()
+    assert not User.objects.get(pk=member.pk).show_in_directory
     page.get_by_role("button", name="Eksportér mine data").click()
     expect(page.get_by_text("Vi samler dine data.")).to_be_visible()
     expect(page.get_by_role("cell", name="Klar til download")).to_be_visible()
