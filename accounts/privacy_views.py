@@ -22,10 +22,10 @@ from accounts.permissions import (
 )
 from accounts.privacy_forms import (
     DeleteAccountForm,
-    VisibilityForm,
     LeaderDeleteForm,
     LeaderExportForm,
     PrivacyPolicyForm,
+    VisibilityForm,
 )
 from netvaerk.ratelimit import limit_writes
 
