@@ -106,6 +106,7 @@ class PersonalData:
     covers: tuple[str, ...] = ()
     left_out: dict[str, str] = field(default_factory=dict)
     order: int = 100
+    label: str | Promise = ""  # the heading in the export's overview
 
 
 personal_data = Registry(

@@ -74,6 +74,10 @@ def collect(user: User) -> dict[str, dict[str, list[dict]]]:
     return {part.name: part.export(user) for part in personal_data}
 
 
+def _section_labels() -> dict[str, str]:
+    return {part.name: str(part.label or part.name) for part in personal_data}
+
+
 def build_zip(user: User, sections: dict[str, dict[str, list[dict]]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -84,6 +88,7 @@ def build_zip(user: User, sections: dict[str, dict[str, list[dict]]]) -> bytes:
                     json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
                 )
         with translation.override(user.language):
+            labels = _section_labels()
             overview = render_to_string(
                 "accounts/export_overview.html",
                 {
@@ -92,6 +97,7 @@ def build_zip(user: User, sections: dict[str, dict[str, list[dict]]]) -> bytes:
                     "sections": [
                         {
                             "name": section,
+                            "label": labels.get(section, section),
                             "files": [
                                 {
                                     "name": name,
@@ -198,13 +204,14 @@ def erase_member(*, user: User, keep_posts: bool, actor: User | None = None, rea
             )
     for part in reversed(list(personal_data)):
         part.erase(user=locked, keep_posts=keep_posts)
-    audit.record(
+    entry = audit.record(
         actor=actor if actor is not None and actor.pk != locked.pk else None,
         action=PrivacyAuditAction.ERASE,
         target=locked,
         reason=reason,
         details={"posts": "kept" if keep_posts else "deleted"},
     )
+    AuditEntry.objects.filter(pk=entry.pk).update(target_url="")  # the profile is gone
     return locked
 
 
@@ -341,6 +348,7 @@ def _drop_queued_mail(address: str) -> int:
 
 ACCOUNTS_PART = PersonalData(
     name="accounts",
+    label=_("Members and roles"),
     export=_export_accounts,
     erase=_erase_accounts,
     covers=(

@@ -1,6 +1,8 @@
 """Date polls' part of a member's data export and account deletion
 (accounts.extensions.personal_data; registered by DatepollsConfig.ready())."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
 from datepolls.models import PollVote
@@ -26,6 +28,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="datepolls",
+    label=_("Date and venue polls"),
     export=export,
     erase=erase,
     covers=("datepolls.PollVote",),

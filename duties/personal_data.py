@@ -1,6 +1,8 @@
 """The duty rota's part of a member's data export and account deletion
 (accounts.extensions.personal_data; registered by DutiesConfig.ready())."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
 from duties.models import DutySlot
@@ -25,6 +27,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="duties",
+    label=_("Duty rota"),
     export=export,
     erase=erase,
     covers=("duties.DutySlot",),

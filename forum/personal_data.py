@@ -5,6 +5,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
@@ -173,6 +174,7 @@ def _delete_posts(user) -> None:
 
 PART = PersonalData(
     name="forum",
+    label=_("Forum"),
     export=export,
     erase=erase,
     covers=(

@@ -1,6 +1,8 @@
 """The handbook's part of a member's data export and account deletion
 (accounts.extensions.personal_data; registered by HandbookConfig.ready())."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
 from handbook.models import LessonCompletion
@@ -22,6 +24,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="handbook",
+    label=_("Handbook"),
     export=export,
     erase=erase,
     covers=("handbook.LessonCompletion",),

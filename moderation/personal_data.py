@@ -1,6 +1,8 @@
 """Moderation's part of a member's data export and account deletion
 (accounts.extensions.personal_data; registered by ModerationConfig.ready())."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
 from moderation.models import Flag, ModeratorNote, QueuedPost
@@ -37,6 +39,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="moderation",
+    label=_("Moderation"),
     export=export,
     erase=erase,
     covers=("moderation.Flag", "moderation.QueuedPost"),

@@ -3,6 +3,7 @@
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
@@ -85,6 +86,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="moeder",
+    label=_("Meetups"),
     export=export,
     erase=erase,
     covers=(

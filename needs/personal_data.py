@@ -3,6 +3,7 @@
 
 from django.db.models import Count, F
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
@@ -80,6 +81,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="needs",
+    label=_("Needs and wishes"),
     export=export,
     erase=erase,
     covers=(

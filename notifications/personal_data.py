@@ -1,6 +1,8 @@
 """Notifications' part of a member's data export and account deletion
 (accounts.extensions.personal_data; registered by NotificationsConfig.ready())."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
 from notifications.models import Notification
@@ -29,6 +31,7 @@ def erase(*, user, keep_posts: bool) -> None:
 
 PART = PersonalData(
     name="notifications",
+    label=_("Notifications"),
     export=export,
     erase=erase,
     covers=("notifications.Notification",),

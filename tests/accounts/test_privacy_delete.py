@@ -78,6 +78,7 @@ def test_the_audit_log_records_the_deletion_without_who_it_was(member_client, me
     entry = AuditEntry.objects.get(action="erase_member")
     assert entry.actor is None
     assert entry.details == {"posts": "kept"}
+    assert entry.target_label == "Tidligere medlem" and entry.target_url == ""
     for row in AuditEntry.objects.all():
         assert name not in row.target_label and member.email not in str(row.details)
 

@@ -81,6 +81,7 @@ def test_the_export_holds_the_profile_posts_and_a_readable_overview():
     overview = archive.read("index.html").decode()
     assert "Karen Blixen" in overview and "Mit eget svar" in overview
     assert "Anden Person" not in overview
+    assert "Møder" in overview  # headings in the member's language (Danish here)
     assert "accounts/email_addresses.json" in names
 
 
