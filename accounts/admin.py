@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     AuditEntry,
+    DataExport,
     Guidelines,
+    PrivacyPolicy,
+    PrivacyPolicyRevision,
     RoleAssignment,
     RoleChange,
     Sanction,
@@ -124,3 +127,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """What was asked and when; never the file (it goes to its recipient only)."""
+
+    list_display = ["user", "recipient", "status", "created_at", "expires_at", "downloaded_at"]
+    list_filter = ["status"]
+    list_select_related = ["user", "recipient"]
+    search_fields = ["user__email", "user__display_name"]
+    autocomplete_fields = ["user", "recipient"]
+    exclude = ["content"]
+    readonly_fields = ["token", "size", "ready_at", "expires_at", "downloaded_at"]
+
+
+class PrivacyPolicyRevisionInline(admin.TabularInline):
+    model = PrivacyPolicyRevision
+    extra = 0
+    can_delete = False
+    readonly_fields = ["body", "editor", "created_at"]
+
+
+@admin.register(PrivacyPolicy)
+class PrivacyPolicyAdmin(admin.ModelAdmin):
+    list_display = ["language", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
+    autocomplete_fields = ["updated_by"]
+    readonly_fields = ["body_html"]
+    inlines = [PrivacyPolicyRevisionInline]

@@ -4,7 +4,8 @@ Every socket of accounts is named here; higher apps register from their
 ``AppConfig.ready()``, and registering the same name again replaces the item.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
@@ -78,3 +79,62 @@ audit_actions = AuditActions(
 def audit_action_choices() -> list[tuple[str, str | Promise]]:
     """The choices of AuditEntry.action (a callable, so higher apps can add to them)."""
     return audit_actions.choices()
+
+
+# --- Members' data (GDPR) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One app's part of a member's data: what goes into their export, how it
+    is erased when they leave, and which models it answers for.
+
+    ``export(user)`` returns ``{"file-name": rows}`` (rows: a list of dicts that
+    json can write, loaded in a fixed number of queries); the files land in the
+    export under ``<name>/``. ``erase(user=..., keep_posts=...)`` runs inside the
+    transaction of accounts.privacy.erase_member, before the account itself is
+    anonymised: it removes (or detaches from the member) everything of theirs,
+    keeping what they wrote only when ``keep_posts`` (it then shows as
+    "Former member"), and keeps counters and search in step. ``covers`` lists
+    the models (``"app_label.ModelName"``) with a relation to the member that
+    the export and the eraser handle; ``left_out`` maps the others to the reason
+    they hold nothing of the member's to give or take."""
+
+    name: str
+    export: Callable[..., dict[str, list[dict]]]
+    erase: Callable[..., None]
+    covers: tuple[str, ...] = ()
+    left_out: dict[str, str] = field(default_factory=dict)
+    order: int = 100
+    label: str | Promise = ""  # the heading in the export's overview
+
+
+personal_data = Registry(
+    "personal_data",
+    """Every app that stores something about a member registers a
+    ``PersonalData`` here (from its ``AppConfig.ready()``): its part of "Export
+    my data" and its step of "Delete my account". tests/accounts/test_privacy
+    walks every model with a relation to the member and fails when one is in no
+    app's ``covers`` or ``left_out``.""",
+)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """One kind of data with a retention period: ``purge(now=...)`` removes
+    (or reduces to figures) what is older than its setting in
+    ``NETVAERK_RETENTION`` and returns how many rows it touched."""
+
+    name: str
+    purge: Callable[..., int]
+    order: int = 100
+
+
+retention = Registry(
+    "retention",
+    """What `manage.py purge_expired` (the daily task accounts.tasks.purge_expired)
+    removes. accounts purges data exports, sessions, rate-limit counts (they hold
+    IP addresses) and finished task rows; notifications old notifications; the
+    forum old failed searches; moeder answers to meetup questions and, later,
+    check-in lists (kept as counts).""",
+)

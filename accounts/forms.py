@@ -49,6 +49,12 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accept_guidelines"].label = _guidelines_label()
+        self.fields["accept_guidelines"].help_text = format_html(
+            '{} <a href="{}" target="_blank" rel="noopener">{}</a>.',
+            _("What we store about you, why and for how long:"),
+            reverse_lazy("accounts:privacy_policy"),
+            _("privacy policy"),
+        )
         self.order_fields(["display_name", "email", "password1", "password2", "accept_guidelines"])
 
     def clean_display_name(self):

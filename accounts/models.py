@@ -147,15 +147,20 @@ class UserQuerySet(models.QuerySet):
             .order_by(Lower("display_name"), "pk")
         )
 
+    def listed(self):
+        """Those who chose to appear in the member directory."""
+        return self.filter(show_in_directory=True)
+
     def search(self, text: str):
+        """By name, and by the profile fields each member shows to others."""
         text = text.strip()
         if not text:
             return self
         return self.filter(
             Q(display_name__icontains=text)
-            | Q(company__icontains=text)
-            | Q(industry__icontains=text)
-            | Q(skills__name__icontains=text)
+            | Q(company__icontains=text, show_company=True)
+            | Q(industry__icontains=text, show_industry=True)
+            | Q(skills__name__icontains=text, show_skills=True)
         ).distinct()
 
 
@@ -219,6 +224,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     bio = models.TextField(_("about me"), max_length=2000, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
 
+    # Visibility: what other members see (the member always sees it all).
+    show_in_directory = models.BooleanField(_("show me in the member directory"), default=True)
+    show_company = models.BooleanField(_("show my company to other members"), default=True)
+    show_industry = models.BooleanField(_("show my industry to other members"), default=True)
+    show_region = models.BooleanField(_("show my region to other members"), default=True)
+    show_skills = models.BooleanField(_("show what I can help with to other members"), default=True)
+
     # Notifications
     language = models.CharField(
         _("language for emails"), max_length=10, choices=settings.LANGUAGES, default="da"
@@ -230,6 +242,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=EmailFrequency.IMMEDIATELY,
     )
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+
+    # Set when the member deleted their account: the row stays, emptied, so
+    # what they chose to keep shows as "Former member" (accounts.privacy).
+    erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -467,3 +483,99 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_label}"
+
+
+# --- Members' data (GDPR) ------------------------------------------------------
+
+
+def _export_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class DataExportQuerySet(models.QuerySet):
+    def downloadable(self, now=None):
+        return self.filter(
+            status=DataExport.Status.READY,
+            downloaded_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+
+
+class DataExport(models.Model):
+    """A zip of everything the network holds about a member, built by the
+    worker. Its link works once, for its recipient (the member, or the network
+    leader who asked on their behalf), until it expires; then the file goes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("member")
+    )
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("for")
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=_export_token, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    content = models.BinaryField(default=b"", editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["status", "expires_at"], name="accounts_export_expiry")]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class PrivacyPolicy(models.Model):
+    """The privacy policy, one text per language, edited by network leaders.
+    Every saved version is kept (PrivacyPolicyRevision)."""
+
+    language = models.CharField(_("language"), max_length=10, unique=True)
+    body = models.TextField(_("text (Markdown)"), max_length=30_000)
+    body_html = models.TextField(editable=False)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("privacy policy")
+        verbose_name_plural = _("privacy policies")
+
+    def __str__(self):
+        return self.language
+
+
+class PrivacyPolicyRevision(models.Model):
+    policy = models.ForeignKey(PrivacyPolicy, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    editor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("privacy policy version")
+        verbose_name_plural = _("privacy policy versions")
+
+    def __str__(self):
+        return f"{self.policy} {self.created_at:%Y-%m-%d %H:%M}"

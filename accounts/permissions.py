@@ -95,3 +95,27 @@ def can_view_role_log(user) -> bool:
 
 def can_edit_guidelines(user) -> bool:
     return is_network_leader(user)
+
+
+def can_manage_own_data(user) -> bool:
+    """Export one's data, delete one's account."""
+    return is_member(user)
+
+
+def can_act_for_member(user) -> bool:
+    """Export or delete a member's data when they ask by mail."""
+    return is_network_leader(user)
+
+
+def can_edit_privacy_policy(user) -> bool:
+    return is_network_leader(user)
+
+
+PROFILE_FIELDS = ("company", "industry", "region", "skills")
+
+
+def shown_fields(user, member) -> dict[str, bool]:
+    """Which of a member's profile fields the viewer sees: all of their own,
+    of others those the member chose to show."""
+    own = is_member(user) and user.pk == member.pk
+    return {name: own or getattr(member, f"show_{name}") for name in PROFILE_FIELDS}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import privacy_views, views
 
 app_name = "accounts"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("profil/", views.profile_edit, name="profile_edit"),
     path("retningslinjer/", views.guidelines, name="guidelines"),
     path("retningslinjer/rediger/", views.guidelines_edit, name="guidelines_edit"),
+    path("mine-data/", privacy_views.my_data, name="my_data"),
+    path("mine-data/eksport/", privacy_views.export_request, name="export_request"),
+    path("mine-data/eksport/<str:token>/", privacy_views.export_download, name="export_download"),
+    path("mine-data/slet-konto/", privacy_views.account_delete, name="account_delete"),
+    path("medlemmer/<int:pk>/data/", privacy_views.member_data, name="member_data"),
+    path("privatliv/", privacy_views.privacy_policy, name="privacy_policy"),
+    path("privatliv/rediger/", privacy_views.privacy_policy_edit, name="privacy_policy_edit"),
 ]

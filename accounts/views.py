@@ -17,6 +17,7 @@ from accounts.forms import (
 )
 from accounts.models import Guidelines, RoleAssignment, RoleChange, User
 from accounts.permissions import (
+    can_act_for_member,
     can_edit_guidelines,
     can_edit_profile,
     can_edit_public_profile,
@@ -25,6 +26,7 @@ from accounts.permissions import (
     can_view_members,
     can_view_role_log,
     require,
+    shown_fields,
 )
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes, refuse_if_over
@@ -52,13 +54,13 @@ def member_suggest(request):
 def member_list(request):
     require(can_view_members(request.user))
     form = MemberFilterForm(request.GET or None)
-    members = User.objects.for_directory()
+    members = User.objects.for_directory().listed()
     if form.is_valid():
         members = members.search(form.cleaned_data["q"])
         if form.cleaned_data["region"]:
-            members = members.filter(region=form.cleaned_data["region"])
+            members = members.filter(region=form.cleaned_data["region"], show_region=True)
         if form.cleaned_data["skill"]:
-            members = members.filter(skills__slug=form.cleaned_data["skill"])
+            members = members.filter(skills__slug=form.cleaned_data["skill"], show_skills=True)
     page = page_of(request, members)
     query = request.GET.copy()
     query.pop("page", None)
@@ -80,9 +82,11 @@ def member_detail(request, pk):
             "member": member,
             "panels": member_panels.render(request, member=member),
             "roles": [a for a in member.role_assignments.all()],
+            "shown": shown_fields(request.user, member),
             "can_edit": can_edit_profile(request.user, member),
             "can_see_email": can_see_email(request.user, member),
             "can_manage_roles": can_manage_roles(request.user),
+            "can_act_for_member": can_act_for_member(request.user) and member.pk != request.user.pk,
         },
     )
 

@@ -10,3 +10,8 @@ class DatepollsConfig(AppConfig):
         from datepolls import plugins
 
         plugins.register()
+
+        from accounts.extensions import personal_data
+        from datepolls.personal_data import PART
+
+        personal_data.register(PART)

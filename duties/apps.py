@@ -21,3 +21,8 @@ class DutiesConfig(AppConfig):
         from duties import plugins
 
         plugins.register()
+
+        from accounts.extensions import personal_data
+        from duties.personal_data import PART
+
+        personal_data.register(PART)

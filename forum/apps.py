@@ -15,6 +15,11 @@ class ForumConfig(AppConfig):
         )
         member_menu.register(MenuEntry("forum.drafts", _("Drafts"), "forum:draft_list", order=30))
 
+        from accounts.extensions import personal_data, retention
         from forum import notifications
+        from forum import personal_data as forum_data
+        from forum.retention import RULE
 
         notifications.register()
+        personal_data.register(forum_data.PART)
+        retention.register(RULE)

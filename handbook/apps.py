@@ -14,6 +14,11 @@ class HandbookConfig(AppConfig):
         from netvaerk.menus import main_menu
 
         role_granted.connect("handbook.point_to_course", point_to_course)
+
+        from accounts.extensions import personal_data
+        from handbook.personal_data import PART
+
+        personal_data.register(PART)
         main_menu.register(
             MenuEntry(
                 "handbook.index", _("Handbook"), "handbook:index", can_read_handbook, order=60

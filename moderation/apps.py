@@ -53,3 +53,8 @@ class ModerationConfig(AppConfig):
 
         notifications.register()
         plugins.register()
+
+        from accounts.extensions import personal_data
+        from moderation.personal_data import PART
+
+        personal_data.register(PART)

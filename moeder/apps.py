@@ -19,3 +19,11 @@ class MoederConfig(AppConfig):
                 order=60,
             )
         )
+
+        from accounts.extensions import personal_data, retention
+        from moeder.personal_data import PART
+        from moeder.retention import RULES
+
+        personal_data.register(PART)
+        for rule in RULES:
+            retention.register(rule)

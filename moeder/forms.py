@@ -213,8 +213,9 @@ class RsvpForm(forms.Form):
         label=_("Will you come?"), choices=Answer.choices, widget=forms.RadioSelect
     )
     guests = forms.IntegerField(label=_("Guests"), min_value=0, initial=0, required=False)
+    # Consent is asked, not assumed: unticked until the member ticks it.
     show_in_list = forms.BooleanField(
-        label=_("Show my name in the list of who is coming"), required=False, initial=True
+        label=_("Show my name in the list of who is coming"), required=False, initial=False
     )
     morning_reminder = forms.BooleanField(
         label=_("Remind me on the morning of the day"), required=False

@@ -135,6 +135,9 @@ class Meetup(models.Model):
     extra_invitees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("also invited")
     )
+    # Who answered and came, as figures only, once the answers themselves are
+    # past their retention (moeder.retention): {"yes": 12, "came": 10, …}.
+    archived_counts = models.JSONField(default=dict, blank=True, editable=False)
     # The longest the waitlist has been (for the organisers' insights).
     waitlist_peak = models.PositiveIntegerField(default=0, editable=False)
     # Invitations: how many members the audience had when published (progress).

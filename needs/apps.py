@@ -15,3 +15,8 @@ class NeedsConfig(AppConfig):
         from needs import plugins
 
         plugins.register()
+
+        from accounts.extensions import personal_data
+        from needs.personal_data import PART
+
+        personal_data.register(PART)

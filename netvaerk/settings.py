@@ -378,6 +378,9 @@ NETVAERK_RATE_LIMITS = {
     "moeder_feed": (20, 3600),
     "needs": (60, 3600),
     "datepolls": (120, 3600),
+    "privacy_export": (5, 86400),
+    "privacy_delete": (10, 3600),
+    "privacy_edit": (30, 3600),
 }
 # Stricter limits for new members (see NETVAERK_TRUST), same scopes.
 NETVAERK_NEW_MEMBER_RATE_LIMITS = {
@@ -399,6 +402,22 @@ NETVAERK_TRUST = {
     "new_member_days": env_int("NETVAERK_NEW_MEMBER_DAYS", default=7),
     "max_links_new_member": env_int("NETVAERK_NEW_MEMBER_MAX_LINKS", default=2),
     "flags_to_hide": env_int("NETVAERK_FLAGS_TO_HIDE", default=3),
+}
+
+# Retention: how long personal data is kept before `manage.py purge_expired`
+# removes it (README, "Members' data"). Periods in days (months: 30-day units).
+NETVAERK_RETENTION = {
+    # A data export's download link works this long; then the file goes.
+    "exports_days": env_int("NETVAERK_RETAIN_EXPORTS_DAYS", default=7),
+    # Answers to a meetup's questions (dietary, access needs), after it ended.
+    "meetup_answers_days": env_int("NETVAERK_RETAIN_MEETUP_ANSWERS_DAYS", default=30),
+    # Who checked in at a meetup; after this only the counts remain.
+    "checkins_days": env_int("NETVAERK_RETAIN_CHECKINS_DAYS", default=730),
+    "notifications_days": env_int("NETVAERK_RETAIN_NOTIFICATIONS_DAYS", default=365),
+    # Finished background task rows (they hold e-mail addresses and texts).
+    "task_results_days": env_int("NETVAERK_RETAIN_TASK_RESULTS_DAYS", default=30),
+    # Words searched for without a result (no one's identity is kept with them).
+    "failed_searches_days": env_int("NETVAERK_RETAIN_FAILED_SEARCHES_DAYS", default=365),
 }
 
 LOGGING = {

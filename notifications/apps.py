@@ -17,3 +17,10 @@ class NotificationsConfig(AppConfig):
         from notifications.services import EMAILED_RECEIPT, mark_emailed
 
         receipts.register(Receipt(EMAILED_RECEIPT, mark_emailed))
+
+        from accounts.extensions import personal_data, retention
+        from notifications.personal_data import PART
+        from notifications.retention import RULE
+
+        personal_data.register(PART)
+        retention.register(RULE)

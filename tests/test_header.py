@@ -18,6 +18,7 @@ MEMBER_MENU = [
     "moeder.mine",
     "moeder.calendar_feed",
     "accounts.account",
+    "accounts.my_data",
 ]
 EXPECTED = {
     "anonymous": (EVERYONE, []),
