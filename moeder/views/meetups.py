@@ -22,6 +22,7 @@ from moeder.permissions import (
     can_see_online_link,
     can_view_insights,
     can_view_meetup,
+    meetup_thread_link,
     visible_meetups,
 )
 from netvaerk.paging import form_data, page_of
@@ -85,7 +86,7 @@ def mine(request):
 
 def _meetup_or_404(request, pk) -> Meetup:
     meetup = get_object_or_404(
-        Meetup.objects.select_related("created_by", "thread").prefetch_related(
+        Meetup.objects.select_related("created_by", "thread__category").prefetch_related(
             Prefetch("hosts", queryset=MeetupHost.objects.select_related("user"))
         ),
         pk=pk,
@@ -154,6 +155,7 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "taken": taken,
             "yes_count": len(attending),
             "show_online_link": can_see_online_link(user, meetup, mine),
+            "thread_link": meetup_thread_link(user, meetup),
             "panels": meetup_panels.render(request, meetup=meetup, managing=managing),
             "google_url": calendar.google_calendar_url(meetup),
             "outlook_url": calendar.outlook_calendar_url(meetup),
