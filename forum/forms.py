@@ -19,12 +19,12 @@ class BodyMixin:
         """With JavaScript, the text is saved as a draft a few seconds after typing."""
         self.fields["body"].widget.attrs.update(
             {
-                "hx-post": url,
-                "hx-trigger": "input changed delay:3s",
-                "hx-vals": '{"save_draft": "1"}',
-                "hx-include": "closest form",
-                "hx-target": "#draft-status",
-                "hx-swap": "innerHTML",
+                "data-hx-post": url,
+                "data-hx-trigger": "input changed delay:3s",
+                "data-hx-vals": '{"save_draft": "1"}',
+                "data-hx-include": "closest form",
+                "data-hx-target": "#draft-status",
+                "data-hx-swap": "innerHTML",
             }
         )
 
@@ -69,10 +69,10 @@ class ThreadForm(BodyMixin, forms.Form):
         help_text=_("Say what it is about in one sentence, e.g. “Moms på ydelser til EU-kunder?”"),
         widget=forms.TextInput(
             attrs={
-                "hx-get": reverse_lazy("forum:similar"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#similar-threads",
-                "hx-swap": "outerHTML",
+                "data-hx-get": reverse_lazy("forum:similar"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#similar-threads",
+                "data-hx-swap": "outerHTML",
                 "autocomplete": "off",
             }
         ),

@@ -111,3 +111,24 @@ def can_see_online_link(user, meetup, rsvp) -> bool:
 def can_view_insights(user) -> bool:
     """Attendance figures across meetups: organisers and network leaders."""
     return is_organiser(user) or is_network_leader(user)
+
+
+def meetup_thread_link(user, meetup) -> str | None:
+    """How the meetup page offers its discussion thread: "read" (a link that
+    opens), "login" (a visitor who would read it as a member) or None (the
+    thread is gone, hidden, or in a category this person cannot read)."""
+    from forum.models import Access, State
+    from forum.permissions import can_reach_thread
+
+    thread = meetup.thread
+    if thread is None:
+        return None
+    if can_reach_thread(user, thread):
+        return "read"
+    if (
+        not is_member(user)
+        and thread.state == State.PUBLISHED
+        and thread.category.read_access == Access.MEMBERS
+    ):
+        return "login"
+    return None

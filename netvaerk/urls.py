@@ -15,6 +15,7 @@ handler429 = "netvaerk.views.rate_limited"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
 

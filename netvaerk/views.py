@@ -1,9 +1,10 @@
 """Site-wide views: front page, health check and friendly error pages."""
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -17,6 +18,12 @@ def home(request):
 
 
 @never_cache
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the
+    icon (a 301, which browsers keep)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 def healthz(request):
     """200 when the database answers, 503 otherwise. Never touches the session."""
     try:

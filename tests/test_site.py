@@ -286,3 +286,9 @@ def test_every_table_scrolls_in_its_own_box():
             if not before.endswith('<divclass="table-responsive">'):
                 unwrapped.append(str(template.relative_to(BASE_DIR)))
     assert unwrapped == []
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import is_member, require
-from forum.permissions import can_reach_thread
 from moeder import calendar, notify, services
 from moeder.extensions import meetup_panels
 from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
@@ -23,6 +22,7 @@ from moeder.permissions import (
     can_see_online_link,
     can_view_insights,
     can_view_meetup,
+    meetup_thread_link,
     visible_meetups,
 )
 from netvaerk.paging import form_data, page_of
@@ -162,8 +162,7 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "taken": taken,
             "yes_count": len(attending),
             "show_online_link": can_see_online_link(user, meetup, mine),
-            # A thread a moderator hid or deleted is not linked for those it is gone for.
-            "show_thread_link": meetup.thread is not None and can_reach_thread(user, meetup.thread),
+            "thread_link": meetup_thread_link(user, meetup),
             "panels": meetup_panels.render(request, meetup=meetup, managing=managing),
             "google_url": calendar.google_calendar_url(meetup),
             "outlook_url": calendar.outlook_calendar_url(meetup),
