@@ -7,6 +7,7 @@ import zipfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -28,8 +29,9 @@ from accounts.models import (
     Sanction,
     User,
 )
-from netvaerk.mail import send_email
+from netvaerk.mail import enqueue_message
 from netvaerk.markup import render_markdown
+from netvaerk.site import absolute_url, current_site
 
 
 def export_days() -> int:
@@ -142,13 +144,11 @@ def build_export(*, export_id: int) -> bool:
 def _mail_export_ready(export: DataExport) -> None:
     recipient = export.recipient
     with translation.override(recipient.language):
-        url = settings.NETVAERK_BASE_URL.rstrip("/") + reverse(
-            "accounts:export_download", kwargs={"token": export.token}
-        )
+        url = absolute_url(reverse("accounts:export_download", kwargs={"token": export.token}))
         context = {"export": export, "url": url, "days": export_days(), "recipient": recipient}
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + gettext("Your data export is ready")
+        subject = f"[{current_site().name}] " + gettext("Your data export is ready")
         body = render_to_string("accounts/email/export_ready.txt", context)
-    send_email.enqueue(subject=subject, body=body, to=[recipient.email])
+    enqueue_message(EmailMessage(subject=subject, body=body, to=[recipient.email]))
 
 
 def take_download(*, token: str, user: User) -> bytes | None:
