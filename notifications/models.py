@@ -89,7 +89,7 @@ class ConversationQuerySet(models.QuerySet):
         unread = (
             Message.objects.filter(
                 conversation=models.OuterRef("pk"),
-                created_at__gt=models.OuterRef("last_read"),
+                created_at__gte=models.OuterRef("last_read"),
             )
             .exclude(author=user)
             .order_by()
