@@ -36,7 +36,7 @@ class NotificationsConfig(AppConfig):
                 "notifications.conversations",
                 _("Messages"),
                 "conversations:conversation_list",
-                order=5,
+                order=15,
             )
         )
 
