@@ -42,7 +42,7 @@ def test_a_member_writes_from_a_profile_and_the_other_replies(site, browser, ass
     log_in(other, site, "bo@example.com")
     expect(other.locator(".unread-badge").first).to_be_visible()
     other.goto(site + "/beskeder/")
-    expect(other.get_by_text("1 ulæst")).to_be_visible()
+    expect(other.get_by_text("1 ulæst", exact=True)).to_be_visible()
     assert_accessible(other)
     other.get_by_role("link", name="Bogføring").click()
     expect(other.locator(".message-body")).to_contain_text("Kan jeg ringe til dig om det?")
