@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import EmailFrequency, SanctionKind, User
@@ -338,3 +340,21 @@ def test_deleting_an_account_takes_the_member_out_of_conversations(keep_posts):
     assert not Block.objects.exists()
     kept = list(Message.objects.filter(conversation=conversation))
     assert (len(kept) == 1 and kept[0].author is None) if keep_posts else kept == []
+
+
+def test_the_header_count_costs_no_query(client_for):
+    anna = UserFactory()
+    client = client_for(anna)
+
+    def home_queries():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("home")).text
+        return len(queries), page
+
+    client.get(reverse("home"))  # sessions and caches warmed up
+    before, _page = home_queries()
+    for _ in range(5):
+        start(UserFactory(), anna)
+    after, page = home_queries()
+    assert after == before
+    assert 'unread-badge">5<' in page
