@@ -381,6 +381,9 @@ NETVAERK_RATE_LIMITS = {
     "privacy_export": (5, 86400),
     "privacy_delete": (10, 3600),
     "privacy_edit": (30, 3600),
+    # Private conversations: starting one; messages, adding, leaving, muting, blocking.
+    "conversation_start": (20, 86400),
+    "conversation_write": (120, 3600),
 }
 # Stricter limits for new members (see NETVAERK_TRUST), same scopes.
 NETVAERK_NEW_MEMBER_RATE_LIMITS = {
@@ -388,6 +391,8 @@ NETVAERK_NEW_MEMBER_RATE_LIMITS = {
     "forum_thread": (3, 3600),
     "flag": (5, 3600),
     "mention": (10, 3600),
+    "conversation_start": (5, 86400),
+    "conversation_write": (30, 3600),
 }
 # Meetups: the reminder to those coming, this many hours before (0: none).
 NETVAERK_MEETUP_REMINDER_HOURS = env_int("NETVAERK_MEETUP_REMINDER_HOURS", default=24)

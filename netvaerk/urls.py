@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("varsler/", include("notifications.urls")),
+    path("beskeder/", include("notifications.conversation_urls")),
     # Addresses from before notifications had their own app: mails already sent
     # carry the unsubscribe link, bookmarks the list.
     path("forum/afmeld/<str:token>/", notification_views.unsubscribe, name="unsubscribe_old"),

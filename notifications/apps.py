@@ -13,6 +13,33 @@ class NotificationsConfig(AppConfig):
         # A free-text notice: the message says it all (meetups, needs, polls, roles).
         kinds.register(Kind(NOTICE, _("Notice")))
 
+        # Private conversations: a new message, a profile's "Send en besked", the header.
+        from accounts.extensions import member_panels
+        from netvaerk.extensions import MenuEntry, Panel
+        from netvaerk.menus import member_menu
+        from notifications import panels
+        from notifications.conversations import MESSAGE_KIND
+        from notifications.extensions import Subject, subjects
+
+        kinds.register(Kind(MESSAGE_KIND, _("New message"), "notifications/_conversation_line.txt"))
+        subjects.register(Subject("notifications.conversation", panels.resolve_conversations))
+        member_panels.register(
+            Panel(
+                "notifications.message_member",
+                "notifications/_message_member.html",
+                panels.message_member,
+                order=10,
+            )
+        )
+        member_menu.register(
+            MenuEntry(
+                "notifications.conversations",
+                _("Messages"),
+                "conversations:conversation_list",
+                order=15,
+            )
+        )
+
         from netvaerk.mail import Receipt, receipts
         from notifications.services import EMAILED_RECEIPT, mark_emailed
 

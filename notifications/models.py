@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -73,3 +74,138 @@ class Notification(models.Model):
     def target_url(self) -> str:
         """Where opening it leads (after `notifications.services.resolve`)."""
         return self.link or getattr(self, "subject_url", "")
+
+
+# --- Private conversations ----------------------------------------------------------
+# Between 2 and 10 members; only participants may read them (notifications.permissions).
+
+
+class ConversationQuerySet(models.QuerySet):
+    def for_member(self, user):
+        """The conversations `user` takes part in (not left), newest first, with
+        `unread` (others' messages since they last read), `muted` and
+        `people` (the participants with their users) loaded."""
+        mine = Participant.objects.filter(conversation=models.OuterRef("pk"), user=user)
+        unread = (
+            Message.objects.filter(
+                conversation=models.OuterRef("pk"),
+                created_at__gte=models.OuterRef("last_read"),
+            )
+            .exclude(author=user)
+            .order_by()
+            .values("conversation")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return (
+            self.filter(participants__user=user, participants__left_at=None)
+            .annotate(
+                last_read=models.Subquery(mine.values("last_read_at")[:1]),
+                muted=models.Subquery(mine.values("muted")[:1]),
+            )
+            .annotate(unread=Coalesce(models.Subquery(unread), 0))
+            .prefetch_related(
+                models.Prefetch(
+                    "participants",
+                    queryset=Participant.objects.filter(left_at=None)
+                    .select_related("user")
+                    .order_by("joined_at", "pk"),
+                    to_attr="people",
+                )
+            )
+            .order_by("-last_message_at", "-pk")
+        )
+
+
+class Conversation(models.Model):
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self):
+        return self.subject or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("conversations:conversation_detail", kwargs={"pk": self.pk})
+
+
+class Participant(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_seats"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_read_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+    muted = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "user"], name="one_seat_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.conversation_id}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_reading(self):
+        return self.select_related("author").order_by("created_at", "pk")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["conversation", "created_at"], name="message_list_idx")]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:40]}"
+
+
+class Block(models.Model):
+    """`blocker` no longer hears from `blocked`: no new conversation, no adding,
+    no new messages in the conversations they share."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("blocked member")
+        verbose_name_plural = _("blocked members")
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.blocker} blocks {self.blocked}"

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
-from notifications.models import Notification
+from notifications.models import Block, Conversation, Message, Notification, Participant
 
 
 def export(user) -> dict[str, list[dict]]:
@@ -19,7 +19,28 @@ def export(user) -> dict[str, list[dict]]:
             "created_at",
             "read_at",
             "emailed_at",
-        )
+        ),
+        # Private conversations: the member's seats and what they wrote (never others' words).
+        "conversations": rows(
+            Participant.objects.filter(user=user).order_by("joined_at", "pk"),
+            "conversation_id",
+            "conversation__subject",
+            "joined_at",
+            "last_read_at",
+            "left_at",
+            "muted",
+        ),
+        "messages": rows(
+            Message.objects.filter(author=user).order_by("created_at", "pk"),
+            "conversation_id",
+            "body",
+            "created_at",
+        ),
+        "blocked_members": rows(
+            Block.objects.filter(blocker=user).order_by("created_at", "pk"),
+            "blocked__display_name",
+            "created_at",
+        ),
     }
 
 
@@ -27,6 +48,17 @@ def erase(*, user, keep_posts: bool) -> None:
     Notification.objects.filter(recipient=user).delete()
     # Others' notifications about what the member did no longer name them.
     Notification.objects.filter(actor=user).update(actor=None)
+    # Conversations: what they wrote stays for the others only when posts are kept.
+    messages = Message.objects.filter(author=user)
+    if keep_posts:
+        messages.update(author=None)
+    else:
+        messages.delete()
+    Participant.objects.filter(user=user).delete()
+    Block.objects.filter(blocker=user).delete()
+    Block.objects.filter(blocked=user).delete()
+    Conversation.objects.filter(started_by=user).update(started_by=None)
+    Conversation.objects.filter(participants=None).delete()
 
 
 PART = PersonalData(
@@ -34,6 +66,12 @@ PART = PersonalData(
     label=_("Notifications"),
     export=export,
     erase=erase,
-    covers=("notifications.Notification",),
+    covers=(
+        "notifications.Notification",
+        "notifications.Conversation",
+        "notifications.Participant",
+        "notifications.Message",
+        "notifications.Block",
+    ),
     order=20,
 )

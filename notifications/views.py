@@ -1,16 +1,30 @@
 """The member's notifications, and unsubscribing from their mail."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
+from accounts.permissions import is_member, require
 from netvaerk.paging import page_of
-from notifications import services
-from notifications.models import Notification
+from netvaerk.ratelimit import limit_writes
+from notifications import conversations, services
+from notifications.forms import AddParticipantForm, ConversationForm, MessageForm
+from notifications.models import Block, Conversation, Message, Notification, Participant
+from notifications.permissions import (
+    can_add_participant,
+    can_message,
+    can_post_message,
+    visible_conversations,
+)
 
 
 @login_required
@@ -50,3 +64,196 @@ def unsubscribe(request, token):
         services.unsubscribe(user=user)
         return render(request, "notifications/unsubscribe.html", {"done": True})
     return render(request, "notifications/unsubscribe.html", {"email": user.email})
+
+
+# --- Private conversations -----------------------------------------------------------
+
+
+def _others(people, user):
+    return [p.user for p in people if p.user_id != user.pk]
+
+
+@login_required
+def conversation_list(request):
+    page = page_of(request, Conversation.objects.for_member(request.user))
+    for conversation in page.object_list:
+        conversation.others = _others(conversation.people, request.user)
+    return render(request, "notifications/conversation_list.html", {"page_obj": page})
+
+
+@login_required
+@limit_writes("conversation_start")
+def conversation_start(request, member_pk):
+    """ "Send en besked" on a member's profile."""
+    member = get_object_or_404(User.objects.members(), pk=member_pk)
+    blocked = Block.objects.filter(blocker=member, blocked=request.user).exists()
+    require(can_message(request.user, member, blocked=blocked))
+    form = ConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        conversation = conversations.start_conversation(
+            author=request.user,
+            recipients=[member],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            body_html=form.fields["body"].rendered_html,
+        )
+        messages.success(request, _("Your message was sent."))
+        return redirect(conversation)
+    return render(request, "notifications/conversation_form.html", {"form": form, "member": member})
+
+
+def _conversation_for(request, pk):
+    """The conversation (404 unless the member takes part), its people, and
+    whether the member may write in it."""
+    conversation = get_object_or_404(visible_conversations(request.user), pk=pk)
+    people = list(
+        Participant.objects.filter(conversation=conversation, left_at=None)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
+    me = next(p for p in people if p.user_id == request.user.pk)
+    others = _others(people, request.user)
+    blocks = list(
+        Block.objects.filter(
+            Q(blocker__in=others, blocked=request.user)
+            | Q(blocker=request.user, blocked__in=others)
+        ).values_list("blocker_id", "blocked_id")
+    )
+    blocked = any(blocked_id == request.user.pk for _blocker, blocked_id in blocks)
+    mine = {blocked_id for blocker_id, blocked_id in blocks if blocker_id == request.user.pk}
+    for other in others:
+        other.blocked_by_me = other.pk in mine
+    conversation.me, conversation.others = me, others
+    conversation.can_post = can_post_message(
+        request.user, conversation, blocked=blocked, people=len(others)
+    )
+    conversation.blocked = blocked
+    conversation.can_add = can_add_participant(
+        request.user, conversation, people=len(others), blocked=blocked
+    )
+    return conversation
+
+
+def _message_page(request, conversation):
+    """Newest page first when no page is asked for."""
+    paginator = Paginator(
+        Message.objects.filter(conversation=conversation).for_reading(),
+        settings.NETVAERK_PAGE_SIZE,
+    )
+    return paginator.get_page(request.GET.get("page") or paginator.num_pages)
+
+
+@login_required
+@limit_writes("conversation_write")
+def conversation_detail(request, pk):
+    conversation = _conversation_for(request, pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        require(conversation.can_post)
+        if form.is_valid():
+            conversations.post_message(
+                conversation=conversation,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                body_html=form.fields["body"].rendered_html,
+            )
+            messages.success(request, _("Your message was sent."))
+            return redirect(conversation)
+    else:
+        conversations.mark_read(conversation=conversation, user=request.user)
+    return render(
+        request,
+        "notifications/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "page_obj": _message_page(request, conversation),
+            "form": form,
+            "add_form": AddParticipantForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@limit_writes("conversation_write")
+def conversation_add(request, pk):
+    conversation = _conversation_for(request, pk)
+    require(conversation.can_add)
+    form = AddParticipantForm(request.POST)
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        blocked = Block.objects.filter(blocker=member, blocked=request.user).exists()
+        if not can_message(request.user, member, blocked=blocked) or any(
+            o.pk == member.pk for o in conversation.others
+        ):
+            form.add_error("member", _("You cannot add this member to the conversation."))
+        else:
+            conversations.add_participant(conversation=conversation, member=member)
+            messages.success(
+                request,
+                _("%(name)s was added to the conversation.") % {"name": member.display_name},
+            )
+            return redirect(conversation)
+    return render(
+        request,
+        "notifications/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "page_obj": _message_page(request, conversation),
+            "form": MessageForm(),
+            "add_form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+@limit_writes("conversation_write")
+def conversation_leave(request, pk):
+    conversation = _conversation_for(request, pk)
+    conversations.leave(conversation=conversation, user=request.user)
+    messages.success(request, _("You left the conversation."))
+    return redirect("conversations:conversation_list")
+
+
+@login_required
+@require_POST
+@limit_writes("conversation_write")
+def conversation_mute(request, pk):
+    conversation = _conversation_for(request, pk)
+    muted = request.POST.get("muted") == "1"
+    conversations.set_muted(conversation=conversation, user=request.user, muted=muted)
+    if muted:
+        messages.success(request, _("The conversation is muted: you get no notifications of it."))
+    else:
+        messages.success(request, _("You get notifications of the conversation again."))
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+@limit_writes("conversation_write")
+def member_block(request, member_pk):
+    member = get_object_or_404(User.objects.members(), pk=member_pk)
+    require(is_member(request.user) and member.pk != request.user.pk)
+    if request.POST.get("blocked") == "1":
+        conversations.block(blocker=request.user, blocked=member)
+        messages.success(
+            request,
+            _("%(name)s can no longer write to you.") % {"name": member.display_name},
+        )
+    else:
+        conversations.unblock(blocker=request.user, blocked=member)
+        messages.success(
+            request, _("%(name)s can write to you again.") % {"name": member.display_name}
+        )
+    return redirect(url_has_allowed_host_and_scheme_or(request, member.get_absolute_url()))
+
+
+def url_has_allowed_host_and_scheme_or(request, fallback):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 EVERYONE = ["forum.index", "moeder.index", "accounts.members", "needs.board"]
 MEMBER_MENU = [
     "accounts.profile_edit",
+    "notifications.conversations",
     "forum.bookmarks",
     "forum.drafts",
     "duties.my_slots",
