@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 .PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
 	lint format messages check-deploy lock clean bench bench-postgres bench-search \
-	bench-search-postgres prod-local loadtest backup
+	bench-search-postgres prod-local loadtest
 
 help:
 	@echo "make run            set up, load demo data, serve http://$(HOST):$(PORT) with the task worker"
@@ -108,6 +108,16 @@ check-deploy: setup
 
 prod-local: setup
 	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash deploy/prod-local
+
+LOAD_HOST ?= http://127.0.0.1:8000
+LOAD_USERS ?= 64
+LOAD_TIME ?= 60s
+
+# Against a running `make prod-local` started with NETVAERK_RATE_LIMIT_SCALE=1000 (see README).
+loadtest: setup
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[load]"
+	$(VENV)/bin/locust -f locustfile.py --headless -u $(LOAD_USERS) -r 8 -t $(LOAD_TIME) \
+		--host $(LOAD_HOST) --only-summary --csv /tmp/netvaerk-load
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable --exclude netvaerk | grep -v '^pip==' > requirements.lock

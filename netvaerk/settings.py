@@ -369,6 +369,21 @@ NETVAERK_RATE_LIMITS = {
     "needs": (60, 3600),
     "datepolls": (120, 3600),
 }
+# Load tests only: every count above and allauth's are multiplied by this, so a
+# few demo members can stand in for thousands (`make loadtest`). Never in production.
+NETVAERK_RATE_LIMIT_SCALE = env_int("NETVAERK_RATE_LIMIT_SCALE", default=1)
+if NETVAERK_RATE_LIMIT_SCALE > 1:
+    NETVAERK_RATE_LIMITS = {
+        scope: (count * NETVAERK_RATE_LIMIT_SCALE, period)
+        for scope, (count, period) in NETVAERK_RATE_LIMITS.items()
+    }
+    ACCOUNT_RATE_LIMITS = {
+        action: ",".join(
+            f"{int(rule.split('/', 1)[0]) * NETVAERK_RATE_LIMIT_SCALE}/{rule.split('/', 1)[1]}"
+            for rule in rules.split(",")
+        )
+        for action, rules in ACCOUNT_RATE_LIMITS.items()
+    }
 # Stricter limits for new members (see NETVAERK_TRUST), same scopes.
 NETVAERK_NEW_MEMBER_RATE_LIMITS = {
     "forum_post": (10, 3600),

@@ -224,3 +224,12 @@ def test_redis_cache_shares_rate_limits_and_sessions(settings, client, member):
     assert ratelimit.hit(scope="search", key=key) is not None
     client.force_login(member)
     assert client.get(reverse("forum:index")).wsgi_request.user == member
+
+
+def test_check_deploy_warns_when_rate_limits_are_scaled(settings):
+    from netvaerk.apps import _rate_limits_are_not_scaled
+
+    settings.NETVAERK_RATE_LIMIT_SCALE = 1000
+    assert [w.id for w in _rate_limits_are_not_scaled(None)] == ["netvaerk.W001"]
+    settings.NETVAERK_RATE_LIMIT_SCALE = 1
+    assert _rate_limits_are_not_scaled(None) == []
