@@ -122,6 +122,8 @@ def check_backup_round_trip(vendor: str, source_url: str, target_url: str) -> st
     manage("migrate", "--noinput", "-v0", env=source)
     manage("createcachetable", env=source)
     manage("seed_demo", env=source)
+    if not (WORK / "static").is_dir():
+        manage("collectstatic", "--noinput", "-v0", env=source)
     archive = manage("backup", "--output-dir", str(WORK / "backups"), env=source).stdout.strip()
     print(" ", manage("restore", archive, env=target).stdout.strip())
     refused = manage("restore", archive, env=target, check=False)

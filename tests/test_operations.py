@@ -233,3 +233,13 @@ def test_check_deploy_warns_when_rate_limits_are_scaled(settings):
     assert [w.id for w in _rate_limits_are_not_scaled(None)] == ["netvaerk.W001"]
     settings.NETVAERK_RATE_LIMIT_SCALE = 1
     assert _rate_limits_are_not_scaled(None) == []
+
+
+def test_sentry_reports_errors_when_a_dsn_is_set():
+    code = (
+        "import sentry_sdk; c = sentry_sdk.get_client();"
+        "print(c.is_active(), c.options['send_default_pii'])"
+    )
+    dsn = "https://public@sentry.example.org/1"  # never contacted: no event is sent
+    assert _settings_in_subprocess({"SENTRY_DSN": dsn}, code) == "True False"
+    assert _settings_in_subprocess({"SENTRY_DSN": ""}, code).startswith("False")
