@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 .PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
 	lint format messages check-deploy lock clean bench bench-postgres bench-search \
-	bench-search-postgres
+	bench-search-postgres prod-local loadtest
 
 help:
 	@echo "make run            set up, load demo data, serve http://$(HOST):$(PORT) with the task worker"
@@ -25,6 +25,8 @@ help:
 	@echo "make format         ruff format and ruff check --fix"
 	@echo "make messages       update and compile the Danish translations (needs gettext)"
 	@echo "make check-deploy   Django's deployment checks in production mode"
+	@echo "make prod-local     the production stack here: PostgreSQL, Redis, gunicorn, 2 task workers"
+	@echo "make loadtest       Locust, headless, against a running prod-local (LOAD_USERS, LOAD_TIME)"
 	@echo "make lock           re-pin requirements.lock from pyproject.toml"
 	@echo "make bench          seed a large forum in a fresh SQLite file and time the main pages"
 	@echo "make bench-postgres the same on PostgreSQL (database netvaerk_bench, recreated)"
@@ -103,6 +105,19 @@ check-deploy: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(openssl rand -hex 40 2>/dev/null || echo check-only-$$RANDOM$$RANDOM-not-a-real-secret-but-long-enough-xxxxxxxx)" \
 	DJANGO_ALLOWED_HOSTS=netvaerk.example.org DJANGO_EMAIL_HOST=smtp.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+prod-local: setup
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash deploy/prod-local
+
+LOAD_HOST ?= http://127.0.0.1:8000
+LOAD_USERS ?= 64
+LOAD_TIME ?= 60s
+
+# Against a running `make prod-local` started with NETVAERK_RATE_LIMIT_SCALE=1000 (see README).
+loadtest: setup
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[load]"
+	$(VENV)/bin/locust -f locustfile.py --headless -u $(LOAD_USERS) -r 8 -t $(LOAD_TIME) \
+		--host $(LOAD_HOST) --only-summary --csv /tmp/netvaerk-load
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable --exclude netvaerk | grep -v '^pip==' > requirements.lock

@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.db.models.signals import post_migrate
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def _rate_limits_are_not_scaled(app_configs, **kwargs):
+    """NETVAERK_RATE_LIMIT_SCALE is for load tests; production keeps the real limits."""
+    if getattr(settings, "NETVAERK_RATE_LIMIT_SCALE", 1) > 1:
+        return [
+            checks.Warning(
+                "NETVAERK_RATE_LIMIT_SCALE is above 1: rate limits are loosened for a load test.",
+                id="netvaerk.W001",
+            )
+        ]
+    return []
 
 
 def _create_cache_table(sender, using, **kwargs):

@@ -9,6 +9,10 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Templates, static files and translations: at the top of a checkout, or inside
+# the package when Netværk is installed (setup.py copies them there).
+_PACKAGE_DIR = Path(__file__).resolve().parent
+SITE_FILES_DIR = _PACKAGE_DIR if (_PACKAGE_DIR / "templates").is_dir() else BASE_DIR
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -70,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "netvaerk.requestlog.RequestLogMiddleware",
+    "netvaerk.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -93,7 +99,7 @@ ASGI_APPLICATION = "netvaerk.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_FILES_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -155,9 +161,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "netvaerk",
+            "KEY_PREFIX": os.environ.get("NETVAERK_CACHE_PREFIX", "netvaerk"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Sessions are read from Redis and written through to the database, so a
+    # member stays signed in on every app server and across a Redis restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -166,6 +176,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Background tasks -------------------------------------------------------
 # Django's tasks framework, stored in the database; `manage.py db_worker` runs them.
@@ -245,7 +256,7 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 # English pages use British day-month order and the 24-hour clock (netvaerk/formats/en).
 FORMAT_MODULE_PATH = ["netvaerk.formats"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [SITE_FILES_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -259,7 +270,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
+# Uploaded files (none yet from members; backups include the folder).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Where `manage.py backup` writes its archives.
+NETVAERK_BACKUP_DIR = Path(os.environ.get("NETVAERK_BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -304,7 +320,7 @@ SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -385,6 +401,21 @@ NETVAERK_RATE_LIMITS = {
     "conversation_start": (20, 86400),
     "conversation_write": (120, 3600),
 }
+# Load tests only: every count above and allauth's are multiplied by this, so a
+# few demo members can stand in for thousands (`make loadtest`). Never in production.
+NETVAERK_RATE_LIMIT_SCALE = env_int("NETVAERK_RATE_LIMIT_SCALE", default=1)
+if NETVAERK_RATE_LIMIT_SCALE > 1:
+    NETVAERK_RATE_LIMITS = {
+        scope: (count * NETVAERK_RATE_LIMIT_SCALE, period)
+        for scope, (count, period) in NETVAERK_RATE_LIMITS.items()
+    }
+    ACCOUNT_RATE_LIMITS = {
+        action: ",".join(
+            f"{int(rule.split('/', 1)[0]) * NETVAERK_RATE_LIMIT_SCALE}/{rule.split('/', 1)[1]}"
+            for rule in rules.split(",")
+        )
+        for action, rules in ACCOUNT_RATE_LIMITS.items()
+    }
 # Stricter limits for new members (see NETVAERK_TRUST), same scopes.
 NETVAERK_NEW_MEMBER_RATE_LIMITS = {
     "forum_post": (10, 3600),
@@ -425,23 +456,64 @@ NETVAERK_RETENTION = {
     "failed_searches_days": env_int("NETVAERK_RETAIN_FAILED_SEARCHES_DAYS", default=365),
 }
 
+# --- Operations: logs, metrics, error reports ------------------------------
+
+# One line per request from netvaerk.requestlog (request id, user id, path with
+# secrets masked, status, duration); JSON lines with DJANGO_LOG_FORMAT=json.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_ip": {"()": "netvaerk.client.ClientAddressFilter"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "client_ip": {"()": "netvaerk.client.ClientAddressFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "netvaerk.requestlog.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["client_ip"],
-            "formatter": "plain",
-        }
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
+        # Errors by mail to DJANGO_ADMINS, as Django does by default.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler is replaced by the root one, so each line
+        # (a task's "Task id=… state=…" among them) is printed once.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
         "django_tasks_db": {"level": "INFO"},
     },
 }
+
+# /metrics (Prometheus): from these addresses (direct connections only, never
+# through a proxy), or from anywhere with "Authorization: Bearer <token>".
+NETVAERK_METRICS_ALLOWED_IPS = env_list(
+    "NETVAERK_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"]
+)
+NETVAERK_METRICS_TOKEN = os.environ.get("NETVAERK_METRICS_TOKEN", "")
+
+# Sentry, when SENTRY_DSN is set and the optional extra is installed
+# (`pip install "netvaerk[sentry]"`): errors only, no personal data.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    )

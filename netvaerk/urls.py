@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from netvaerk import views
+from netvaerk import metrics, views
 from notifications import views as notification_views
 
 handler403 = "netvaerk.views.permission_denied"
@@ -16,6 +16,7 @@ handler429 = "netvaerk.views.rate_limited"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]
 

@@ -115,6 +115,17 @@ def _mails_link_absolutely():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_redis_cache(settings):
+    """With REDIS_URL set the cache outlives each test's transaction: empty it
+    (the whole Redis database, so give the test run one of its own)."""
+    if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Requests through the test client leave their language active in this
     thread; start every test in Danish, as a new visitor would."""

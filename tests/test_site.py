@@ -159,6 +159,7 @@ def test_check_deploy_rejects_the_default_secret_key(tmp_path):
 
 def test_production_settings_are_secure_by_default():
     env = {**os.environ, "DJANGO_DEBUG": "0"}
+    env.pop("REDIS_URL", None)
     code = (
         "from django.conf import settings as s;"
         "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
