@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
-from notifications.models import Notification
+from notifications.models import DigestSent, DigestSetting, Notification
 
 
 def export(user) -> dict[str, list[dict]]:
@@ -19,12 +19,21 @@ def export(user) -> dict[str, list[dict]]:
             "created_at",
             "read_at",
             "emailed_at",
-        )
+        ),
+        "digest_setting": rows(DigestSetting.objects.filter(user=user), "frequency"),
+        "digests_sent": rows(
+            DigestSent.objects.filter(user=user).order_by("created_at", "pk"),
+            "period",
+            "sections",
+            "created_at",
+        ),
     }
 
 
 def erase(*, user, keep_posts: bool) -> None:
     Notification.objects.filter(recipient=user).delete()
+    DigestSetting.objects.filter(user=user).delete()
+    DigestSent.objects.filter(user=user).delete()
     # Others' notifications about what the member did no longer name them.
     Notification.objects.filter(actor=user).update(actor=None)
 
@@ -34,6 +43,10 @@ PART = PersonalData(
     label=_("Notifications"),
     export=export,
     erase=erase,
-    covers=("notifications.Notification",),
+    covers=(
+        "notifications.Notification",
+        "notifications.DigestSetting",
+        "notifications.DigestSent",
+    ),
     order=20,
 )

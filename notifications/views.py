@@ -9,8 +9,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netvaerk.paging import page_of
-from notifications import services
-from notifications.models import Notification
+from notifications import digest, services
+from notifications.forms import DigestSettingForm
+from notifications.models import DigestFrequency, Notification
 
 
 @login_required
@@ -50,3 +51,31 @@ def unsubscribe(request, token):
         services.unsubscribe(user=user)
         return render(request, "notifications/unsubscribe.html", {"done": True})
     return render(request, "notifications/unsubscribe.html", {"email": user.email})
+
+
+@login_required
+def digest_settings(request):
+    """The member's own digest frequency (no member id in the address: only one's own)."""
+    form = DigestSettingForm(
+        request.POST or None, initial={"frequency": digest.frequency_of(request.user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        digest.set_frequency(user=request.user, frequency=form.cleaned_data["frequency"])
+        messages.success(request, _("Your digest setting is saved."))
+        return redirect("notifications:digest_settings")
+    return render(request, "notifications/digest_settings.html", {"form": form})
+
+
+# One-click unsubscribe (RFC 8058): the signed token authorises it, not a session.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request, token):
+    user = digest.user_from_unsubscribe_token(token)
+    if user is None:
+        return render(
+            request, "notifications/digest_unsubscribe.html", {"invalid": True}, status=404
+        )
+    if request.method == "POST":
+        digest.set_frequency(user=user, frequency=DigestFrequency.NEVER)
+        return render(request, "notifications/digest_unsubscribe.html", {"done": True})
+    return render(request, "notifications/digest_unsubscribe.html", {"email": user.email})
