@@ -136,6 +136,7 @@ SECTIONS = [
         _("Questions you can help with"),
         "forum/email/_digest_questions.txt",
         matching_questions,
+        html_template="forum/email/_digest_questions.html",
         order=10,
     ),
     DigestSection(
@@ -143,6 +144,7 @@ SECTIONS = [
         _("Newly solved in what you follow"),
         "forum/email/_digest_solved.txt",
         newly_solved,
+        html_template="forum/email/_digest_solved.html",
         order=20,
     ),
 ]

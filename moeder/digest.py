@@ -60,6 +60,7 @@ SECTION = DigestSection(
     _("Meetups near you that you have not answered"),
     "moeder/email/_digest_meetups.txt",
     unanswered_meetups,
+    html_template="moeder/email/_digest_meetups.html",
     order=30,
 )
 

@@ -46,6 +46,7 @@ SECTION = DigestSection(
     _("News about needs you support"),
     "needs/email/_digest_needs.txt",
     changed_needs,
+    html_template="needs/email/_digest_needs.html",
     order=40,
 )
 

@@ -48,6 +48,7 @@ class Section:
     title: str
     template: str
     items: list
+    html_template: str = ""
 
 
 @dataclass
@@ -133,7 +134,13 @@ def build(users: list[User], now: datetime) -> list[Digest]:
             items = found[section.name].get(user.pk) or []
             if items:
                 digest.sections.append(
-                    Section(section.name, section.title, section.template, items[: section.limit])
+                    Section(
+                        section.name,
+                        section.title,
+                        section.template,
+                        items[: section.limit],
+                        section.html_template,
+                    )
                 )
         if digest.sections:
             # It replaces the daily summary today: the member's unread notifications ride along.
@@ -147,6 +154,7 @@ def build(users: list[User], now: datetime) -> list[Digest]:
                         _("Your notifications"),
                         "notifications/email/_digest_notifications.txt",
                         notifications,
+                        "notifications/email/_digest_notifications.html",
                     ),
                 )
             digests.append(digest)
@@ -221,7 +229,8 @@ def render(digest: Digest) -> EmailMultiAlternatives:
             render_to_string("notifications/email/digest_subject.txt", context).split()
         )
         body = render_to_string("notifications/email/digest.txt", context)
-    return EmailMultiAlternatives(
+        html = render_to_string("notifications/email/digest.html", context)
+    message = EmailMultiAlternatives(
         subject=subject,
         body=body,
         to=[user.email],
@@ -231,6 +240,8 @@ def render(digest: Digest) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def send_personal_digests(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

@@ -55,9 +55,10 @@ class DigestSection:
     ``{user_id: [item, ...]}`` for those who have something; it must run a
     fixed number of queries for the whole batch (never one per member) and
     return only what each member may see. ``template`` renders the section's
-    items in the mail (plain text; ``items`` and ``user`` in the context, the
-    member's language active); items give absolute links, as callables when
-    the address depends on the language (templates call them).
+    items in the mail's plain-text part and ``html_template`` in its HTML part
+    (``items`` in the context, the member's language active); items give
+    absolute links, as callables when the address depends on the language
+    (templates call them).
     """
 
     name: str
@@ -66,6 +67,7 @@ class DigestSection:
     collect: Callable[..., dict[int, list]]
     order: int = 100
     limit: int = 5  # at most this many items per member
+    html_template: str = ""  # empty: the plain text, preformatted
 
 
 digest_sections = Registry(

@@ -194,9 +194,13 @@ def test_a_member_with_nothing_gets_no_mail(mailoutbox, send):
 
 def test_only_sections_with_content_are_in_the_mail_with_absolute_links(mailoutbox, send):
     member = UserFactory(region="", skills=[SkillFactory(name="moms")])
-    ThreadFactory(title="Spørgsmål om moms")
+    ThreadFactory(title="Spørgsmål om moms & <moms>")
     assert send() == 1
     (mail,) = mailoutbox
+    ((html, mimetype),) = mail.alternatives
+    assert mimetype == "text/html"
+    assert "Spørgsmål om moms &amp; &lt;moms&gt;" in html
+    assert "Spørgsmål om moms & <moms>" in mail.body  # plain text is not escaped
     assert mail.subject == "Din uge i netværket"
     assert mail.to == [member.email]
     assert "Spørgsmål du kan hjælpe med" in mail.body
