@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -248,8 +248,6 @@ def send_personal_digests(*, now: datetime | None = None, batch_size: int = BATC
     """Queue the personal digests due now, a batch of members at a time; each
     batch records what it queued (`DigestSent`) in the same transaction, so a
     re-run of the period sends nothing twice. Returns how many were queued."""
-    from notifications.services import EMAILED_RECEIPT
-
     now = now or timezone.now()
     queued = 0
     after = 0
@@ -262,23 +260,46 @@ def send_personal_digests(*, now: datetime | None = None, batch_size: int = BATC
         if not digests:
             continue
         messages = [(digest, render(digest)) for digest in digests]
-        with transaction.atomic():
-            DigestSent.objects.bulk_create(
-                DigestSent(
-                    user=digest.user,
-                    period=digest.period,
-                    sections=[s.name for s in digest.sections],
-                    created_at=now,
-                )
-                for digest in digests
-            )
+        try:
+            with transaction.atomic():
+                _record(digests, now)
+                for digest, message in messages:
+                    _enqueue(digest, message)
+        except IntegrityError:
+            # A second run of the same period got to some of these members first:
+            # one at a time, skipping those it already recorded.
+            sent = 0
             for digest, message in messages:
-                receipt = (
-                    (EMAILED_RECEIPT, digest.notification_ids) if digest.notification_ids else None
-                )
-                enqueue_message(message, receipt=receipt)
+                try:
+                    with transaction.atomic():
+                        _record([digest], now)
+                        _enqueue(digest, message)
+                except IntegrityError:
+                    continue
+                sent += 1
+            queued += sent
+            continue
         queued += len(digests)
     return queued
+
+
+def _record(digests: list[Digest], now: datetime) -> None:
+    DigestSent.objects.bulk_create(
+        DigestSent(
+            user=digest.user,
+            period=digest.period,
+            sections=[s.name for s in digest.sections],
+            created_at=now,
+        )
+        for digest in digests
+    )
+
+
+def _enqueue(digest: Digest, message) -> None:
+    from notifications.services import EMAILED_RECEIPT
+
+    receipt = (EMAILED_RECEIPT, digest.notification_ids) if digest.notification_ids else None
+    enqueue_message(message, receipt=receipt)
 
 
 def had_digest_today(now: datetime | None = None):

@@ -329,3 +329,39 @@ def test_unsubscribe_tokens_are_per_member_and_not_the_notification_ones(client)
     assert client.post(forged).status_code == 404
     other = reverse("notifications:digest_unsubscribe", args=[services.unsubscribe_token(user)])
     assert client.post(other).status_code == 404
+
+
+def test_a_parallel_run_of_the_same_period_sends_nobody_twice(monkeypatch, mailoutbox, send):
+    skill = SkillFactory(name="moms")
+    first, second = UserFactory(region="", skills=[skill]), UserFactory(region="", skills=[skill])
+    ThreadFactory(title="Moms")
+    now = timezone.now()
+    DigestSent.objects.create(user=first, period=digest.period_of("weekly", now))
+    # As if the other run recorded `first` after this one chose whom to send to.
+    monkeypatch.setattr(digest, "_due", lambda now: digest.recipients())
+    assert send(now=now) == 1
+    assert [m.to for m in mailoutbox] == [[second.email]]
+
+
+def test_inactive_suspended_and_erased_members_get_none(mailoutbox, send):
+    from accounts.models import Sanction
+
+    skill = SkillFactory(name="moms")
+    UserFactory(region="", skills=[skill], is_active=False)
+    UserFactory(region="", skills=[skill], erased_at=timezone.now())
+    suspended = UserFactory(region="", skills=[skill])
+    Sanction.objects.create(user=suspended, kind="suspend", reason="Spam")
+    ThreadFactory(title="Moms")
+    assert send() == 0
+
+
+def test_the_daily_summary_still_goes_when_the_digest_would_be_empty(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    member = UserFactory(region="", notification_email="daily")
+    Notification.objects.create(recipient=member, kind="notice", message="Hej fra os")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests", "--now")
+    assert len(mailoutbox) == 1
+    assert "Din uge" not in mailoutbox[0].subject
+    assert not DigestSent.objects.exists()
