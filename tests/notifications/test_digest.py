@@ -147,18 +147,28 @@ def test_meetups_in_my_region_in_three_weeks_that_i_have_not_answered():
 
 
 def test_the_meetup_links_are_the_signed_one_click_answers(client, mailoutbox, send):
-    from urllib.parse import urlsplit
+    from urllib.parse import parse_qs, urlsplit
 
-    from moeder.notify import answer_urls
+    from django.urls import resolve
+
+    from moeder.notify import read_rsvp_token
 
     member = UserFactory(region="midtjylland")
     meetup = MeetupFactory(regions=["midtjylland"])
     assert send() == 1
-    body = mailoutbox[0].body
-    urls = answer_urls(member=member, meetup=meetup)
-    for answer in ("yes", "maybe", "no"):
-        assert urls[answer] in body
-    bits = urlsplit(urls["maybe"])
+    links = {}
+    for line in mailoutbox[0].body.splitlines():
+        label, _sep, url = line.strip().partition(": ")
+        if label in ("Ja", "Måske", "Nej"):
+            links[label] = url
+    assert set(links) == {"Ja", "Måske", "Nej"}
+    for label, answer in (("Ja", "yes"), ("Måske", "maybe"), ("Nej", "no")):
+        bits = urlsplit(links[label])
+        match = resolve(bits.path)
+        assert match.view_name == "moeder:rsvp_token"  # the invitations' links
+        assert read_rsvp_token(match.kwargs["token"]) == (member, meetup)
+        assert parse_qs(bits.query) == {"svar": [answer]}
+    bits = urlsplit(links["Måske"])
     response = client.get(f"{bits.path}?{bits.query}")
     assert response.status_code == 200
     assert meetup.title in response.text
