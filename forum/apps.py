@@ -21,5 +21,9 @@ class ForumConfig(AppConfig):
         from forum.retention import RULE
 
         notifications.register()
+
+        from forum import digest
+
+        digest.register()
         personal_data.register(forum_data.PART)
         retention.register(RULE)

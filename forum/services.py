@@ -339,13 +339,13 @@ def accept_answer(*, thread: Thread, post: Post) -> None:
         raise ValueError("only a reply in the same thread can be the accepted answer")
     if thread.accepted_post_id == post.pk:
         return
-    Thread.objects.filter(pk=thread.pk).update(accepted_post=post)
+    Thread.objects.filter(pk=thread.pk).update(accepted_post=post, solved_at=timezone.now())
     notifications.notify_accepted(post=post)
 
 
 @transaction.atomic
 def unaccept_answer(*, thread: Thread) -> None:
-    Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
+    Thread.objects.filter(pk=thread.pk).update(accepted_post=None, solved_at=None)
 
 
 def mark_read(*, user: User, thread: Thread, number: int) -> None:

@@ -20,6 +20,10 @@ class MoederConfig(AppConfig):
             )
         )
 
+        from moeder import digest
+
+        digest.register()
+
         from accounts.extensions import personal_data, retention
         from moeder.personal_data import PART
         from moeder.retention import RULES

@@ -22,3 +22,7 @@ def register() -> None:
     moeder.meetup_published.connect("needs.meetup_published", services.meetup_published)
     moeder.meetup_cancelled.connect("needs.meetup_cancelled", services.meetup_cancelled)
     moeder.meetup_moved.connect("needs.meetup_moved", services.meetup_moved)
+
+    from needs import digest
+
+    digest.register()

@@ -43,3 +43,36 @@ class Subject:
 
 kinds = Registry("notifications.kinds", "What a notification can be about.")
 subjects = Registry("notifications.subjects", "Resolvers for what notifications point at.")
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """One section of the personal digest ("Din uge i netværket").
+
+    ``collect(users, now)`` gets a batch of members (loaded with
+    ``with_access()``, their ``skills`` prefetched, and ``digest_since`` set:
+    the start of the period the digest covers) and returns
+    ``{user_id: [item, ...]}`` for those who have something; it must run a
+    fixed number of queries for the whole batch (never one per member) and
+    return only what each member may see. ``template`` renders the section's
+    items in the mail's plain-text part and ``html_template`` in its HTML part
+    (``items`` in the context, the member's language active); items give
+    absolute links, as callables when the address depends on the language
+    (templates call them).
+    """
+
+    name: str
+    title: str | Promise
+    template: str
+    collect: Callable[..., dict[int, list]]
+    order: int = 100
+    limit: int = 5  # at most this many items per member
+    html_template: str = ""  # empty: the plain text, preformatted
+
+
+digest_sections = Registry(
+    "notifications.digest_sections",
+    """The sections of the personal digest; the forum registers questions that
+    match a member's skills and newly solved threads, moeder meetups to answer,
+    needs the status changes of supported needs. See ``DigestSection``.""",
+)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import MemberField
 from netvaerk.forms import MarkdownField, OneLineField
+from notifications.models import DigestFrequency
 
 MESSAGE_MAX_CHARS = 20_000
 
@@ -27,3 +28,11 @@ class MessageForm(forms.Form):
 
 class AddParticipantForm(forms.Form):
     member = MemberField(label=_("Add a member"))
+
+
+class DigestSettingForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("Send me the personal digest"),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+    )

@@ -209,3 +209,52 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker} blocks {self.blocked}"
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly (Monday morning)")
+    DAILY = "daily", _("Daily")
+    NEVER = "never", _("Never")
+
+
+class DigestSetting(models.Model):
+    """How often a member wants the personal digest. No row: weekly (never when
+    the member asked for no notification mail at all)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_setting"
+    )
+    frequency = models.CharField(
+        _("send me the personal digest"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+
+    class Meta:
+        verbose_name = _("digest setting")
+        verbose_name_plural = _("digest settings")
+
+    def __str__(self):
+        return f"{self.user}: {self.frequency}"
+
+
+class DigestSent(models.Model):
+    """A personal digest queued for a member and period ("d2026-12-07",
+    "w2026-50"): one row each, so a second run of the same period sends nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_digests"
+    )
+    period = models.CharField(max_length=20)
+    sections = models.JSONField(default=list, blank=True)  # the names of the sections sent
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "period"], name="notifications_one_digest")
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notifications_digest_idx")]
+
+    def __str__(self):
+        return f"{self.user}: {self.period}"

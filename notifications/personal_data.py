@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import PersonalData
 from accounts.privacy import rows
-from notifications.models import Block, Conversation, Message, Notification, Participant
+from notifications.models import (
+    Block,
+    Conversation,
+    DigestSent,
+    DigestSetting,
+    Message,
+    Notification,
+    Participant,
+)
 
 
 def export(user) -> dict[str, list[dict]]:
@@ -41,11 +49,20 @@ def export(user) -> dict[str, list[dict]]:
             "blocked__display_name",
             "created_at",
         ),
+        "digest_setting": rows(DigestSetting.objects.filter(user=user), "frequency"),
+        "digests_sent": rows(
+            DigestSent.objects.filter(user=user).order_by("created_at", "pk"),
+            "period",
+            "sections",
+            "created_at",
+        ),
     }
 
 
 def erase(*, user, keep_posts: bool) -> None:
     Notification.objects.filter(recipient=user).delete()
+    DigestSetting.objects.filter(user=user).delete()
+    DigestSent.objects.filter(user=user).delete()
     # Others' notifications about what the member did no longer name them.
     Notification.objects.filter(actor=user).update(actor=None)
     # Conversations: what they wrote stays for the others only when posts are kept.
@@ -72,6 +89,8 @@ PART = PersonalData(
         "notifications.Participant",
         "notifications.Message",
         "notifications.Block",
+        "notifications.DigestSetting",
+        "notifications.DigestSent",
     ),
     order=20,
 )

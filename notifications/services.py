@@ -241,9 +241,12 @@ def email_notifications(*, notification_ids: list[int]) -> int:
     return queued
 
 
-def send_daily_digests() -> int:
+def send_daily_digests(*, now=None) -> int:
     """Queue each daily-summary member's mail of their unread, unmailed
-    notifications (marked as mailed once it went out)."""
+    notifications (marked as mailed once it went out). Members who got a
+    personal digest today got their notifications in it: no second summary."""
+    from notifications.digest import had_digest_today
+
     pending = (
         Notification.objects.unread()
         .filter(
@@ -251,6 +254,7 @@ def send_daily_digests() -> int:
             recipient__notification_email=EmailFrequency.DAILY,
             recipient__is_active=True,
         )
+        .exclude(recipient_id__in=had_digest_today(now))
         .select_related("recipient", "actor")
         .order_by("recipient_id", "created_at")
     )

@@ -2,12 +2,19 @@
 
 from django.tasks import task
 
-from notifications import services
+from notifications import digest, services
 
 
 @task()
 def send_daily_digests() -> int:
     return services.send_daily_digests()
+
+
+@task()
+def send_digests() -> int:
+    """The personal digests due now, then the daily notification summaries
+    (in that order: a member never gets both the same day)."""
+    return digest.send_personal_digests() + services.send_daily_digests()
 
 
 @task()

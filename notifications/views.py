@@ -16,9 +16,16 @@ from accounts.models import User
 from accounts.permissions import is_member, require
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
-from notifications import conversations, services
-from notifications.forms import AddParticipantForm, ConversationForm, MessageForm
-from notifications.models import Block, Conversation, Message, Notification, Participant
+from notifications import conversations, digest, services
+from notifications.forms import AddParticipantForm, ConversationForm, DigestSettingForm, MessageForm
+from notifications.models import (
+    Block,
+    Conversation,
+    DigestFrequency,
+    Message,
+    Notification,
+    Participant,
+)
 from notifications.permissions import (
     can_add_participant,
     can_message,
@@ -257,3 +264,31 @@ def url_has_allowed_host_and_scheme_or(request, fallback):
     ):
         return target
     return fallback
+
+
+@login_required
+def digest_settings(request):
+    """The member's own digest frequency (no member id in the address: only one's own)."""
+    form = DigestSettingForm(
+        request.POST or None, initial={"frequency": digest.frequency_of(request.user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        digest.set_frequency(user=request.user, frequency=form.cleaned_data["frequency"])
+        messages.success(request, _("Your digest setting is saved."))
+        return redirect("notifications:digest_settings")
+    return render(request, "notifications/digest_settings.html", {"form": form})
+
+
+# One-click unsubscribe (RFC 8058): the signed token authorises it, not a session.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request, token):
+    user = digest.user_from_unsubscribe_token(token)
+    if user is None:
+        return render(
+            request, "notifications/digest_unsubscribe.html", {"invalid": True}, status=404
+        )
+    if request.method == "POST":
+        digest.set_frequency(user=user, frequency=DigestFrequency.NEVER)
+        return render(request, "notifications/digest_unsubscribe.html", {"done": True})
+    return render(request, "notifications/digest_unsubscribe.html", {"email": user.email})

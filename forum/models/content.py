@@ -179,6 +179,8 @@ class Thread(models.Model):
         related_name="+",
         verbose_name=_("accepted answer"),
     )
+    # When the answer was accepted (the personal digest's "newly solved").
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     lock_reason = models.CharField(_("why it is locked"), max_length=300, blank=True)

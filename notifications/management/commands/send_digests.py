@@ -6,8 +6,9 @@ from notifications import tasks
 
 class Command(BaseCommand):
     help = (
-        "Queue the daily notification summaries and the pruning of sent mail "
-        "(run once a day, e.g. from cron)."
+        "Queue the personal digests due now (weekly ones on the first run of the week), "
+        "the daily notification summaries and the pruning of sent mail "
+        "(run once a day in the morning, e.g. from cron)."
     )
 
     def add_arguments(self, parser):
@@ -17,10 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, **options):
         if now:
-            sent = tasks.send_daily_digests.call()
-            self.stdout.write(f"Sent {sent} summaries.")
+            sent = tasks.send_digests.call()
+            self.stdout.write(f"Sent {sent} digests and summaries.")
         else:
-            tasks.send_daily_digests.enqueue()
-            self.stdout.write("Queued the daily summaries for the task worker.")
+            tasks.send_digests.enqueue()
+            self.stdout.write("Queued the digests and daily summaries for the task worker.")
         # Finished mail tasks hold the mails' text (reset links among them).
         prune_sent_mail.enqueue()

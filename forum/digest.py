@@ -1,0 +1,157 @@
+"""The forum's sections of the personal digest (notifications.extensions.digest_sections):
+questions waiting for an answer that match what a member can help with, and
+newly solved threads in the categories and tags they follow. A fixed number of
+queries per batch of members; only threads each member may see."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from forum.corpus import plain_text
+from forum.models import CategoryFollow, SearchSynonym, Tag, TagFollow
+from forum.permissions import read_levels, visible_threads
+from forum.search import STOP_WORDS, stem, words_of
+from netvaerk.site import absolute_url
+from notifications.extensions import DigestSection
+
+# Questions asked this long ago at most still count as waiting.
+WAITING_FOR = timedelta(days=30)
+CANDIDATES = 300  # newest waiting questions considered per batch
+
+
+def _by_levels(users):
+    groups = defaultdict(list)
+    for user in users:
+        groups[tuple(read_levels(user))].append(user)
+    return groups
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words_of(text) if w not in STOP_WORDS and len(w) > 1}
+
+
+def _synonym_stems() -> dict[str, set[str]]:
+    """Stem → the stems of its synonyms, from the search's synonym list (one query)."""
+    expanded: dict[str, set[str]] = defaultdict(set)
+    for synonym in SearchSynonym.objects.all():
+        group = set()
+        for term in synonym.term_list:
+            group |= _stems(term)
+        for s in group:
+            expanded[s] |= group
+    return expanded
+
+
+def _url(thread):
+    return lambda: absolute_url(thread.get_absolute_url())
+
+
+def matching_questions(users, now) -> dict[int, list]:
+    """Unanswered questions whose title or tags match a member's skills (Danish
+    stems and the search's synonyms), not their own, newest first."""
+    wanting = [u for u in users if list(u.skills.all())]
+    if not wanting:
+        return {}
+    synonyms = _synonym_stems()
+    found: dict[int, list] = {}
+    for _levels, group in _by_levels(wanting).items():
+        since = now - WAITING_FOR
+        threads = list(
+            visible_threads(group[0])
+            .unanswered()
+            .filter(accepted_post=None, created_at__gte=since, created_at__lte=now)
+            .select_related("category")
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+            .order_by("-created_at", "-pk")[:CANDIDATES]
+        )
+        for thread in threads:
+            thread.digest_stems = _stems(
+                thread.title + " " + " ".join(t.name for t in thread.tags.all())
+            )
+            thread.digest_url = _url(thread)
+        for user in group:
+            wanted = set()
+            for skill in user.skills.all():
+                for s in _stems(skill.name):
+                    wanted |= {s} | synonyms.get(s, set())
+            items = [t for t in threads if t.author_id != user.pk and t.digest_stems & wanted]
+            if items:
+                found[user.pk] = items
+    return found
+
+
+def newly_solved(users, now) -> dict[int, list]:
+    """Threads solved in the member's period in categories or tags they follow,
+    with the accepted answer's first lines."""
+    ids = [u.pk for u in users]
+    categories = defaultdict(set)
+    for user_id, category_id in CategoryFollow.objects.filter(user_id__in=ids).values_list(
+        "user_id", "category_id"
+    ):
+        categories[user_id].add(category_id)
+    tags = defaultdict(set)
+    for user_id, tag_id in TagFollow.objects.filter(user_id__in=ids).values_list(
+        "user_id", "tag_id"
+    ):
+        tags[user_id].add(tag_id)
+    following = [u for u in users if categories[u.pk] or tags[u.pk]]
+    if not following:
+        return {}
+    since = min(u.digest_since for u in following)
+    found: dict[int, list] = {}
+    for _levels, group in _by_levels(following).items():
+        threads = list(
+            visible_threads(group[0])
+            .filter(solved_at__gte=since, solved_at__lte=now, accepted_post__isnull=False)
+            .select_related("category", "accepted_post", "accepted_post__author")
+            .prefetch_related("tags")
+            .order_by("-solved_at", "-pk")[:CANDIDATES]
+        )
+        for thread in threads:
+            thread.digest_url = _url(thread)
+            body = (
+                plain_text(thread.accepted_post.body) if thread.accepted_post.is_published else ""
+            )
+            lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
+            thread.digest_answer = Truncator(" ".join(lines)).chars(280)
+            thread.digest_tag_ids = {t.pk for t in thread.tags.all()}
+        for user in group:
+            items = [
+                t
+                for t in threads
+                if t.solved_at >= user.digest_since
+                and (t.category_id in categories[user.pk] or t.digest_tag_ids & tags[user.pk])
+            ]
+            if items:
+                found[user.pk] = items
+    return found
+
+
+SECTIONS = [
+    DigestSection(
+        "forum.questions",
+        _("Questions you can help with"),
+        "forum/email/_digest_questions.txt",
+        matching_questions,
+        html_template="forum/email/_digest_questions.html",
+        order=10,
+    ),
+    DigestSection(
+        "forum.solved",
+        _("Newly solved in what you follow"),
+        "forum/email/_digest_solved.txt",
+        newly_solved,
+        html_template="forum/email/_digest_solved.html",
+        order=20,
+    ),
+]
+
+
+def register() -> None:
+    from notifications.extensions import digest_sections
+
+    for section in SECTIONS:
+        digest_sections.register(section)
