@@ -380,6 +380,15 @@ class RoleChange(models.Model):
         return f"{self.get_action_display()}: {self.user} – {self.get_role_display()}"
 
 
+class LanguageTextQuerySet(models.QuerySet):
+    def for_language(self, language: str):
+        """The text written in `language`, else the default language's (Danish), else
+        None. One query."""
+        wanted = {language, settings.LANGUAGE_CODE}
+        found = {text.language: text for text in self.filter(language__in=wanted)}
+        return found.get(language) or found.get(settings.LANGUAGE_CODE)
+
+
 class Guidelines(models.Model):
     """The community guidelines, one text per language, edited by network leaders."""
 
@@ -390,6 +399,8 @@ class Guidelines(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = LanguageTextQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("community guidelines")
@@ -555,6 +566,8 @@ class PrivacyPolicy(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = LanguageTextQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("privacy policy")

@@ -29,8 +29,8 @@ from accounts.models import (
     Sanction,
     User,
 )
+from accounts.services import save_language_text
 from netvaerk.mail import enqueue_message
-from netvaerk.markup import render_markdown
 from netvaerk.site import absolute_url, current_site
 
 
@@ -380,14 +380,6 @@ ACCOUNTS_PART = PersonalData(
 
 @transaction.atomic
 def save_privacy_policy(*, language: str, body: str, updated_by: User | None) -> PrivacyPolicy:
-    policy, _created = PrivacyPolicy.objects.update_or_create(
-        language=language,
-        defaults={
-            "body": body,
-            "body_html": render_markdown(body),
-            "updated_by": updated_by,
-            "updated_at": timezone.now(),
-        },
-    )
+    policy = save_language_text(PrivacyPolicy, language=language, body=body, updated_by=updated_by)
     PrivacyPolicyRevision.objects.create(policy=policy, body=body, editor=updated_by)
     return policy

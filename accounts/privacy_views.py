@@ -1,18 +1,19 @@
 """My data: export, account deletion, a leader acting for a member, and the
 privacy policy. View → permission → form → service (accounts.privacy)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import privacy
+from accounts.language_texts import edit_language_text
 from accounts.models import DataExport, PrivacyPolicy, User
 from accounts.permissions import (
     can_act_for_member,
@@ -157,17 +158,12 @@ def member_data(request, pk):
     )
 
 
-def _policy_for(language: str):
-    found = {p.language: p for p in PrivacyPolicy.objects.filter(language__in={language, "da"})}
-    return found.get(language) or found.get("da")
-
-
 def privacy_policy(request):
     return render(
         request,
         "accounts/privacy_policy.html",
         {
-            "policy": _policy_for(get_language()),
+            "policy": PrivacyPolicy.objects.for_language(get_language()),
             "can_edit": can_edit_privacy_policy(request.user),
         },
     )
@@ -178,26 +174,14 @@ def privacy_policy(request):
 @require_http_methods(["GET", "POST"])
 def privacy_policy_edit(request):
     require(can_edit_privacy_policy(request.user))
-    language = get_language()
-    current = _policy_for(language)
-    form = PrivacyPolicyForm(
-        request.POST or None, initial={"body": current.body if current else ""}
-    )
-    if request.method == "POST" and form.is_valid():
-        privacy.save_privacy_policy(
-            language=language, body=form.cleaned_data["body"], updated_by=request.user
-        )
-        messages.success(request, _("The privacy policy was saved."))
-        return redirect("accounts:privacy_policy")
-    revisions = []
-    if current is not None:
-        revisions = list(current.revisions.select_related("editor")[:20])
-    return render(
+    return edit_language_text(
         request,
-        "accounts/privacy_policy_form.html",
-        {
-            "form": form,
-            "language_name": dict(settings.LANGUAGES)[language],
-            "revisions": revisions,
-        },
+        model=PrivacyPolicy,
+        form_class=PrivacyPolicyForm,
+        save=privacy.save_privacy_policy,
+        title=_("Edit the privacy policy"),
+        save_label=_("Save the privacy policy"),
+        saved_message=_("The privacy policy was saved."),
+        done_url=reverse("accounts:privacy_policy"),
+        revisions=lambda policy: policy.revisions.select_related("editor")[:20],
     )

@@ -134,8 +134,10 @@ def _after_role_change(*, user: User, role: str, actor: User | None, granted: bo
 
 
 @transaction.atomic
-def save_guidelines(*, language: str, body: str, updated_by: User | None) -> Guidelines:
-    guidelines, _ = Guidelines.objects.update_or_create(
+def save_language_text(model, *, language: str, body: str, updated_by: User | None):
+    """Write the one text of `model` (Guidelines, PrivacyPolicy) in `language`,
+    rendered once here."""
+    text, _created = model.objects.update_or_create(
         language=language,
         defaults={
             "body": body,
@@ -144,4 +146,8 @@ def save_guidelines(*, language: str, body: str, updated_by: User | None) -> Gui
             "updated_at": timezone.now(),
         },
     )
-    return guidelines
+    return text
+
+
+def save_guidelines(*, language: str, body: str, updated_by: User | None) -> Guidelines:
+    return save_language_text(Guidelines, language=language, body=body, updated_by=updated_by)

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from accounts.forms import (
     MemberFilterForm,
     ProfileForm,
 )
+from accounts.language_texts import edit_language_text
 from accounts.models import Guidelines, RoleAssignment, RoleChange, User
 from accounts.permissions import (
     can_act_for_member,
@@ -172,17 +173,12 @@ def role_log(request):
     return render(request, "accounts/role_log.html", {"page_obj": page})
 
 
-def _guidelines_for(language: str):
-    found = {g.language: g for g in Guidelines.objects.filter(language__in={language, "da"})}
-    return found.get(language) or found.get("da")
-
-
 def guidelines(request):
     return render(
         request,
         "accounts/guidelines_detail.html",
         {
-            "guidelines": _guidelines_for(get_language()),
+            "guidelines": Guidelines.objects.for_language(get_language()),
             "can_edit": can_edit_guidelines(request.user),
         },
     )
@@ -193,17 +189,13 @@ def guidelines(request):
 @require_http_methods(["GET", "POST"])
 def guidelines_edit(request):
     require(can_edit_guidelines(request.user))
-    language = get_language()
-    current = _guidelines_for(language)
-    form = GuidelinesForm(request.POST or None, initial={"body": current.body if current else ""})
-    if request.method == "POST" and form.is_valid():
-        services.save_guidelines(
-            language=language, body=form.cleaned_data["body"], updated_by=request.user
-        )
-        messages.success(request, _("The community guidelines were saved."))
-        return redirect("accounts:guidelines")
-    return render(
+    return edit_language_text(
         request,
-        "accounts/guidelines_form.html",
-        {"form": form, "language_name": dict(settings.LANGUAGES)[language]},
+        model=Guidelines,
+        form_class=GuidelinesForm,
+        save=services.save_guidelines,
+        title=_("Edit the guidelines"),
+        save_label=_("Save the guidelines"),
+        saved_message=_("The community guidelines were saved."),
+        done_url=reverse("accounts:guidelines"),
     )

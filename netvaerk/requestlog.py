@@ -88,6 +88,32 @@ class RequestLogMiddleware:
 
 # Attributes every LogRecord has; anything else was passed in ``extra``.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# Extras never printed: Django's own request logs (404s, 500s) attach the request
+# object, whose text holds the query string (search words, tokens). What the line
+# needs from it is in the message (the path) and in ``client_ip``.
+_NEVER_PRINTED = {"request"}
+
+
+def _client_of(record: logging.LogRecord) -> str:
+    """The visitor's address that netvaerk.client.ClientAddressFilter put on a
+    record made while answering a request ("" on every other line)."""
+    address = getattr(record, "client_ip", "-")
+    return "" if address == "-" else address
+
+
+class TextFormatter(logging.Formatter):
+    """Time, level, logger and message; Django's request warnings and errors end
+    with ``client=ADDRESS`` (the real client behind trusted proxies), so an operator
+    can tell who caused a run of 404s or 403s. The per-request line carries no
+    address (it names the member by id only)."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        client = _client_of(record)
+        return f"{text} client={client}" if client else text
 
 
 class JsonFormatter(logging.Formatter):
@@ -103,8 +129,10 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and key not in _NEVER_PRINTED and not key.startswith("_"):
                 entry[key] = value
+        if not _client_of(record):
+            entry.pop("client_ip", None)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

@@ -469,7 +469,7 @@ LOGGING = {
         "client_ip": {"()": "netvaerk.client.ClientAddressFilter"},
     },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"()": "netvaerk.requestlog.TextFormatter"},
         "json": {"()": "netvaerk.requestlog.JsonFormatter"},
     },
     "handlers": {

@@ -182,7 +182,7 @@ def test_redis_carries_sessions_through_the_database():
 def test_json_logs_are_chosen_by_the_environment():
     code = "import logging; h = logging.getLogger().handlers[0];print(type(h.formatter).__name__)"
     assert _settings_in_subprocess({"DJANGO_LOG_FORMAT": "json"}, code) == "JsonFormatter"
-    assert _settings_in_subprocess({"DJANGO_LOG_FORMAT": ""}, code) == "Formatter"
+    assert _settings_in_subprocess({"DJANGO_LOG_FORMAT": ""}, code) == "TextFormatter"
 
 
 def test_django_log_lines_are_printed_once(tmp_path):
@@ -243,3 +243,31 @@ def test_sentry_reports_errors_when_a_dsn_is_set():
     dsn = "https://public@sentry.example.org/1"  # never contacted: no event is sent
     assert _settings_in_subprocess({"SENTRY_DSN": dsn}, code) == "True False"
     assert _settings_in_subprocess({"SENTRY_DSN": ""}, code).startswith("False")
+
+
+def test_request_warnings_name_the_client_but_never_print_the_query_string(rf, settings):
+    from netvaerk.client import ClientAddressFilter
+
+    settings.NETVAERK_TRUSTED_PROXY_COUNT = 1
+    request = rf.get(
+        "/soeg/?q=hemmelig+plan&token=tok-999",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, "", 0, "Not Found: %s", ("/soeg/",), None
+    )
+    record.request = request
+    record.status_code = 404
+    ClientAddressFilter().filter(record)
+    entry = json.loads(requestlog.JsonFormatter().format(record))
+    assert entry["client_ip"] == "203.0.113.7" and entry["status_code"] == 404
+    text = requestlog.TextFormatter().format(record)
+    assert text.endswith("Not Found: /soeg/ client=203.0.113.7")
+    for line in (json.dumps(entry), text):
+        assert "hemmelig" not in line and "tok-999" not in line
+
+    plain = logging.LogRecord("netvaerk.request", logging.INFO, "", 0, "GET / 200", (), None)
+    ClientAddressFilter().filter(plain)
+    assert "client" not in requestlog.TextFormatter().format(plain)
+    assert "client_ip" not in json.loads(requestlog.JsonFormatter().format(plain))
