@@ -161,4 +161,4 @@ def render(figure: Figure, chart_id: str):
             parts.append(_marker(MARKERS[s % 4], x + 12, y - 4, colour))
         parts.append(f'<text x="{x + 30}" y="{y}">{escape(col.label)}</text>')
     parts.append("</g></svg>")
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 – every text is escaped
+    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every text is escaped

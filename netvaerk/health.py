@@ -2,7 +2,7 @@
 
 The health page (``indsigt``, the top layer) knows no figure of its own making:
 it renders every ``HealthSection`` registered in ``health_sections``. The socket
-lives here, in layer 0, so that any app – whatever its layer – can register a
+lives here, in layer 0, so that any app - whatever its layer - can register a
 section from its ``AppConfig.ready()`` without the page importing it, and
 without it importing the page:
 
@@ -18,7 +18,7 @@ without it importing the page:
 A section's ``collect(period)`` returns a list of ``Figure`` (a table of rows,
 drawn as a chart beside the table when ``chart`` is set, exported as CSV by its
 ``name``). It must run a fixed number of queries whatever the amount of data:
-``Period.bucket(field)`` gives the month (0–11) of a timestamp as a SQL
+``Period.bucket(field)`` gives the month (0-11) of a timestamp as a SQL
 expression on Danish month boundaries, and ``percentiles_by_month`` the median
 and 90th percentile of a duration per month in one query on SQLite and
 PostgreSQL alike.
@@ -159,7 +159,7 @@ def percentiles_by_month(
             health_count=Window(Count("pk"), partition_by=[F("health_month")]),
         )
     )
-    # rank = ceil(p/100 · n), in integers: 100·rank ≥ p·n > 100·(rank − 1).
+    # rank = ceil(p/100 · n), in integers: 100·rank ≥ p·n > 100·(rank - 1).
     wanted = Q()
     for p in percents:
         wanted |= Q(health_rank100__gte=F("health_count") * p) & Q(
