@@ -8,15 +8,15 @@ class IndsigtConfig(AppConfig):
     def ready(self):
         from indsigt.permissions import can_view_network_health
         from netvaerk.extensions import MenuEntry
-        from netvaerk.menus import main_menu
+        from netvaerk.menus import member_menu
 
-        main_menu.register(
+        member_menu.register(
             MenuEntry(
                 "indsigt.network_health",
                 _("Network health"),
                 "indsigt:network_health",
                 can_view_network_health,
-                order=80,
+                order=90,
             )
         )
 

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from netvaerk.health import Figure
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 80
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 84
 COLOURS = ("#0b5566", "#a02030", "#6a4a00", "#3b3b98")
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
 MARKERS = ("circle", "square", "triangle", "diamond")
@@ -79,7 +79,7 @@ def render(figure: Figure, chart_id: str):
         f'<pattern id="{chart_id}-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
         f'<rect width="5" height="5" fill="{COLOURS[2]}"/>'
         '<circle cx="2.5" cy="2.5" r="1.2" fill="#ffffff"/></pattern></defs>',
-        '<g font-family="system-ui, sans-serif" font-size="12" fill="#212529">',
+        '<g font-family="system-ui, sans-serif" font-size="14" fill="#212529">',
     ]
     for i in range(5):  # grid lines and the y axis' numbers
         value = top * i / 4
@@ -94,9 +94,13 @@ def render(figure: Figure, chart_id: str):
         )
     for index, row in enumerate(figure.rows):  # the x axis' labels
         x = LEFT + slot * (index + 0.5)
-        label = row.get("short") or row.get("label", "")
+        label = str(row.get("short") or row.get("label", ""))
+        first, _space, rest = label.partition(" ") if len(label) > 10 else (label, "", "")
+        lines = f'<tspan x="{x:.1f}">{escape(first)}</tspan>'
+        if rest:  # a long label ("Region Hovedstaden") on two lines
+            lines += f'<tspan x="{x:.1f}" dy="16">{escape(rest)}</tspan>'
         parts.append(
-            f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{lines}</text>'
         )
     if figure.chart == "bar":
         width = slot * 0.8 / len(series)
@@ -138,7 +142,7 @@ def render(figure: Figure, chart_id: str):
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
         'stroke="#495057" stroke-width="1"/>'
     )
-    legend_y = HEIGHT - 40
+    legend_y = HEIGHT - 30
     for s, col in enumerate(series):  # the legend, two per line
         x = LEFT + (s % 2) * 290
         y = legend_y + (s // 2) * 20

@@ -55,7 +55,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return date_format(timezone.localtime(self.start), "F Y")
+        return date_format(timezone.localtime(self.start), "M Y")
 
     @property
     def short_label(self) -> str:
