@@ -3,10 +3,14 @@ as a chart with its table, and each figure as CSV."""
 
 import csv
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
@@ -35,34 +39,66 @@ def _table(figure: Figure) -> list[dict]:
     ]
 
 
+def _collect(period: Period) -> tuple[list[tuple], object]:
+    """Every section's figures, each kept in the cache for
+    ``NETVAERK_HEALTH_CACHE_SECONDS`` (per section, month and language): one
+    cache read for the whole page, and the sections' queries only when a
+    section's figures are older than that. Returns (section, figures) pairs and
+    the time the oldest figures were computed."""
+    seconds = settings.NETVAERK_HEALTH_CACHE_SECONDS
+    sections = list(health_sections)
+    if not seconds:
+        return [(s, s.collect(period)) for s in sections], period.now
+    stamp = f"{period.months[-1].key}:{get_language()}"
+    keys = {s.name: f"indsigt:health:{s.name}:{stamp}" for s in sections}
+    cached = cache.get_many(keys.values())
+    missing = {}
+    result = []
+    computed = []
+    for section in sections:
+        entry = cached.get(keys[section.name])
+        if entry is None:
+            entry = (period.now, section.collect(period))
+            missing[keys[section.name]] = entry
+        computed.append(entry[0])
+        result.append((section, entry[1]))
+    if missing:
+        cache.set_many(missing, seconds)
+    return result, min(computed, default=period.now)
+
+
 @login_required
 def network_health(request):
     require(can_view_network_health(request.user))
     period = Period()
-    sections = []
-    for section in health_sections:
-        figures = [
-            {
-                "figure": figure,
-                "chart": charts.render(figure, f"chart-{figure.name}"),
-                "table": _table(figure),
-            }
-            for figure in section.collect(period)
-        ]
-        sections.append({"section": section, "figures": figures})
+    collected, as_of = _collect(period)
+    sections = [
+        {
+            "section": section,
+            "figures": [
+                {
+                    "figure": figure,
+                    "chart": charts.render(figure, f"chart-{figure.name}"),
+                    "table": _table(figure),
+                }
+                for figure in figures
+            ],
+        }
+        for section, figures in collected
+    ]
     return render(
         request,
         "indsigt/network_health.html",
-        {"sections": sections, "period": period, "now": period.now},
+        {"sections": sections, "period": period, "now": timezone.localtime(as_of)},
     )
 
 
 @login_required
 def figure_csv(request, name):
     require(can_view_network_health(request.user))
-    period = Period()
-    for section in health_sections:
-        for figure in section.collect(period):
+    collected, _as_of = _collect(Period())
+    for _section, figures in collected:
+        for figure in figures:
             if figure.name == name:
                 return _csv(figure)
     raise Http404
