@@ -22,6 +22,7 @@ from netvaerk.health import (
     Figure,
     HealthSection,
     Period,
+    Seconds,
     health_sections,
     hours,
     percentiles_by_month,
@@ -59,7 +60,7 @@ def questions(period: Period) -> list[Figure]:
         _questions().filter(first_reply_at__isnull=False),
         period,
         "created_at",
-        F("first_reply_at") - F("created_at"),
+        Seconds("first_reply_at", "created_at"),
     )
     for row in rows:
         row["median"] = hours(waits.get((row["index"], 50)))
@@ -326,7 +327,7 @@ def flags(period: Period) -> list[Figure]:
         Flag.objects.filter(resolved_at__isnull=False),
         period,
         "created_at",
-        F("resolved_at") - F("created_at"),
+        Seconds("resolved_at", "created_at"),
     )
     for row in rows:
         row["median"] = hours(waits.get((row["index"], 50)))

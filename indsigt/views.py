@@ -40,31 +40,23 @@ def _table(figure: Figure) -> list[dict]:
 
 
 def _collect(period: Period) -> tuple[list[tuple], object]:
-    """Every section's figures, each kept in the cache for
-    ``NETVAERK_HEALTH_CACHE_SECONDS`` (per section, month and language): one
-    cache read for the whole page, and the sections' queries only when a
-    section's figures are older than that. Returns (section, figures) pairs and
-    the time the oldest figures were computed."""
+    """Every section's figures, kept in the cache for
+    ``NETVAERK_HEALTH_CACHE_SECONDS`` (one entry per month, language and set of
+    sections): one cache read for the page, and the sections' queries only
+    when the figures are older than that. Returns (section, figures) pairs and
+    the time the figures were computed."""
     seconds = settings.NETVAERK_HEALTH_CACHE_SECONDS
     sections = list(health_sections)
     if not seconds:
         return [(s, s.collect(period)) for s in sections], period.now
-    stamp = f"{period.months[-1].key}:{get_language()}"
-    keys = {s.name: f"indsigt:health:{s.name}:{stamp}" for s in sections}
-    cached = cache.get_many(keys.values())
-    missing = {}
-    result = []
-    computed = []
-    for section in sections:
-        entry = cached.get(keys[section.name])
-        if entry is None:
-            entry = (period.now, section.collect(period))
-            missing[keys[section.name]] = entry
-        computed.append(entry[0])
-        result.append((section, entry[1]))
-    if missing:
-        cache.set_many(missing, seconds)
-    return result, min(computed, default=period.now)
+    names = ",".join(s.name for s in sections)
+    key = f"indsigt:health:{period.months[-1].key}:{get_language()}:{names}"
+    entry = cache.get(key)
+    if entry is None:
+        entry = (period.now, [s.collect(period) for s in sections])
+        cache.set(key, entry, seconds)
+    computed_at, figures = entry
+    return list(zip(sections, figures, strict=True)), computed_at
 
 
 @login_required

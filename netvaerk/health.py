@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -178,8 +178,41 @@ def percentiles_by_month(
     return result
 
 
-def hours(duration: timedelta | None) -> float | None:
-    return None if duration is None else round(duration.total_seconds() / 3600, 1)
+class Seconds(Func):
+    """Seconds from ``start`` to ``end`` as a float, with each database's own
+    arithmetic (SQLite's ``julianday``, PostgreSQL's ``EXTRACT(EPOCH …)``):
+    cheaper to sort by than a duration, which SQLite computes in Python."""
+
+    output_field = FloatField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::float",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
+def hours(duration: timedelta | float | None) -> float | None:
+    """Hours, one decimal, from a duration or a number of seconds."""
+    if duration is None:
+        return None
+    seconds = duration.total_seconds() if isinstance(duration, timedelta) else duration
+    return round(seconds / 3600, 1)
 
 
 def share(part: int | None, whole: int | None) -> float | None:
