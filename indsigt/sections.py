@@ -8,7 +8,7 @@ one aggregate query or a few, grouped by month in SQL (``Period.bucket``).
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, User
@@ -135,52 +135,52 @@ def questions(period: Period) -> list[Figure]:
     ]
 
 
-def _distinct_members_by_month(*querysets) -> dict[int, int]:
-    """Distinct members per month across several ``values("month", "who")``
-    querysets: one query (their UNION, counted by the database)."""
-    union = querysets[0].union(*querysets[1:])
-    sql, params = union.query.get_compiler(connection=connection).as_sql()
+def _active_by_month(period: Period) -> list[tuple]:
+    """(month, started, replied, came, active) per month: distinct members who
+    started a thread, replied, came to a meetup, and any of these. One query:
+    the database counts over the UNION of posts and check-ins."""
+    posts = (
+        Post.objects.filter(state=State.PUBLISHED)
+        .filter(period.within("created_at"))
+        .annotate(
+            month=period.bucket("created_at"),
+            who=F("author"),
+            what=Case(
+                When(number=1, then=Value("s")), default=Value("r"), output_field=CharField()
+            ),
+        )
+        .order_by()
+        .values("month", "who", "what")
+    )
+    came = (
+        Rsvp.objects.filter(period.within("checked_in_at"))
+        .annotate(
+            month=period.bucket("checked_in_at"),
+            who=F("member_id"),
+            what=Value("c", output_field=CharField()),
+        )
+        .order_by()
+        .values("month", "who", "what")
+    )
+    sql, params = posts.union(came, all=True).query.get_compiler(connection=connection).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT health.month, COUNT(DISTINCT health.who) FROM ({sql}) health "  # noqa: S608
-            "WHERE health.month IS NOT NULL GROUP BY health.month",
+            "SELECT health.month,"  # noqa: S608 - our own compiled SQL, values as parameters
+            " COUNT(DISTINCT CASE WHEN health.what = 's' THEN health.who END),"
+            " COUNT(DISTINCT CASE WHEN health.what = 'r' THEN health.who END),"
+            " COUNT(DISTINCT CASE WHEN health.what = 'c' THEN health.who END),"
+            f" COUNT(DISTINCT health.who) FROM ({sql}) health"
+            " WHERE health.month IS NOT NULL GROUP BY health.month",
             params,
         )
-        return dict(cursor.fetchall())
+        return cursor.fetchall()
 
 
 def members(period: Period) -> list[Figure]:
-    """Four queries: posts, check-ins, their union, and the newcomers' cohorts."""
+    """Two queries: who was active (posts and check-ins), and the newcomers' cohorts."""
     rows = period.rows(started=0, replied=0, came=0, active=0)
-    posts = Post.objects.filter(state=State.PUBLISHED).filter(period.within("created_at"))
-    period.fill(
-        rows,
-        posts.annotate(month=period.bucket("created_at"))
-        .values("month")
-        .order_by("month")
-        .annotate(
-            started=Count("author", filter=Q(number=1), distinct=True),
-            replied=Count("author", filter=Q(number__gt=1), distinct=True),
-        ),
-    )
-    came = Rsvp.objects.filter(period.within("checked_in_at"))
-    period.fill(
-        rows,
-        came.annotate(month=period.bucket("checked_in_at"))
-        .values("month")
-        .order_by("month")
-        .annotate(came=Count("member", distinct=True)),
-    )
-    active = _distinct_members_by_month(
-        posts.annotate(month=period.bucket("created_at"), who=F("author"))
-        .order_by()
-        .values("month", "who"),
-        came.annotate(month=period.bucket("checked_in_at"), who=F("member_id"))
-        .order_by()
-        .values("month", "who"),
-    )
-    for row in rows:
-        row["active"] = active.get(row["index"], 0)
+    for month, started, replied, came, active in _active_by_month(period):
+        rows[month].update(started=started, replied=replied, came=came, active=active)
 
     cohorts = period.rows(joined=0, retained=0)
     later = OuterRef("date_joined") + RETAINED_AFTER
