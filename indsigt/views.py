@@ -81,7 +81,11 @@ def network_health(request):
     return render(
         request,
         "indsigt/network_health.html",
-        {"sections": sections, "period": period, "now": timezone.localtime(as_of)},
+        {
+            "sections": sections,
+            "period": period,
+            "now": timezone.localtime(as_of).replace(microsecond=0),
+        },
     )
 
 
