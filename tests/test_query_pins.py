@@ -197,7 +197,7 @@ PAGES = {
     "moeder:meetup_answers": ("organiser", _meetup_answers, 10),
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
-    "indsigt:network_health": ("network_leader", _network_health, 20),
+    "indsigt:network_health": ("network_leader", _network_health, 24),
 }
 
 
