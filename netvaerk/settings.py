@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "needs",
     "handbook",
     "duties",
+    "indsigt",
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,8 @@ NETVAERK_CORPUS_DIR = Path(
 # The same text by the same member in the same place (thread, or category and
 # title for a new thread) within this many seconds is refused and kept as a draft.
 NETVAERK_DUPLICATE_SECONDS = env_int("NETVAERK_DUPLICATE_SECONDS", default=300)
+# The network health page keeps each section's figures this long (0: computed on every view).
+NETVAERK_HEALTH_CACHE_SECONDS = env_int("NETVAERK_HEALTH_CACHE_SECONDS", default=600)
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),

@@ -28,7 +28,7 @@ EXPECTED = {
     "moderator": ([*EVERYONE, "duties.rota", "handbook.index", "moderation.index"], MEMBER_MENU),
     "network_leader": (
         [*EVERYONE, "duties.rota", "handbook.index", "moderation.index"],
-        [*MEMBER_MENU, "accounts.roles"],
+        [*MEMBER_MENU, "accounts.roles", "indsigt.network_health"],
     ),
 }
 

@@ -161,6 +161,19 @@ def _calendar_settings(count, user):
 
 
 # page: (who looks, how to fill it, the cap)
+def _network_health(count, user):
+    from moderation.models import Flag, FlagReason
+
+    now = timezone.now()
+    for thread in ThreadFactory.create_batch(count, kind="question"):
+        thread.first_reply_at = now
+        thread.reply_count = 1
+        thread.save()
+        Flag.objects.create(post=thread.posts.get(), flagger=user, reason=FlagReason.SPAM)
+        RsvpFactory(checked_in_at=now - timedelta(days=1))
+    return reverse("indsigt:network_health")
+
+
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
@@ -184,6 +197,7 @@ PAGES = {
     "moeder:meetup_answers": ("organiser", _meetup_answers, 10),
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
+    "indsigt:network_health": ("network_leader", _network_health, 24),
 }
 
 
