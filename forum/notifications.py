@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HANDLE_PATTERN, User
+from forum import replymail
 from forum.models import CategoryFollow, Post, State, TagFollow, Thread, ThreadFollow
 from forum.permissions import can_reach_thread, is_listed_thread
 from notifications import services as notifications
@@ -126,6 +127,8 @@ def _show(notification, thread: Thread, url: str, user) -> None:
         notification.title = thread.title
         notification.subject_url = url
         notification.readable = True
+        if user is None:  # a mail: answering it by mail replies in the thread
+            notification.reply_to = replymail.reply_address(notification.recipient_id, thread.pk)
     else:
         notification.title = gettext("a thread that is no longer shown")
         notification.subject_url = ""

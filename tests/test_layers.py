@@ -23,6 +23,7 @@ LAYERS = {
     "moeder": 5,
     "needs": 6,
     "datepolls": 6,
+    "mailin": 4,
 }
 
 # The project's wiring: may import any app, and no app module may import it.
