@@ -64,3 +64,14 @@ def find_token(addresses: list[str]) -> str | None:
         if match := pattern.fullmatch(address.strip().lower()):
             return match[1]
     return None
+
+
+def list_domain() -> str:
+    """The domain in List-Id headers: the reply domain, else the site's host."""
+    from urllib.parse import urlsplit
+
+    return (
+        settings.NETVAERK_REPLY_DOMAIN
+        or urlsplit(settings.NETVAERK_BASE_URL).hostname
+        or "localhost"
+    )
