@@ -315,3 +315,70 @@ def test_bad_or_odd_charsets_in_a_real_reply(run_tasks, replier, thread, charset
     assert result.outcome == Outcome.POSTED
     body = Post.objects.get(author=replier).body
     assert body.startswith("R") and "med fl" in body
+
+
+# --- IMAP and the periodic job --------------------------------------------------------------
+
+
+class FakeIMAP:
+    """Stands in for imaplib.IMAP4_SSL: one folder of mails, flags recorded."""
+
+    instances: list["FakeIMAP"] = []
+
+    def __init__(self, host, port, timeout=None):
+        self.host, self.port = host, port
+        self.stored: list[tuple] = []
+        FakeIMAP.instances.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def login(self, user, password):
+        self.user = user
+
+    def select(self, folder):
+        self.folder = folder
+        return "OK", [b"2"]
+
+    def uid(self, command, *args):
+        if command == "SEARCH":
+            return "OK", [b"1 2"]
+        if command == "FETCH":
+            return "OK", [(b"1 (BODY[] {n}", FakeIMAP.mails[int(args[0]) - 1]), b")"]
+        self.stored.append(args)
+        return "OK", []
+
+    def expunge(self):
+        pass
+
+    def logout(self):
+        pass
+
+
+def test_fetch_mail_reads_an_imap_mailbox(settings, monkeypatch, run_tasks, replier, thread):
+    import imaplib
+
+    settings.NETVAERK_IMAP_HOST = "imap.example.org"
+    settings.NETVAERK_IMAP_USER = "svar"
+    FakeIMAP.instances = []
+    FakeIMAP.mails = [
+        bytes(reply_mail(sender=replier.email, to=address(replier, thread), body="Via IMAP")),
+        b"not a mail at all",
+    ]
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeIMAP)
+    run_tasks(call_command, command_name="fetch_mail")
+    assert Post.objects.get(author=replier).body == "Via IMAP"
+    (client,) = FakeIMAP.instances
+    assert (client.host, client.port, client.folder) == ("imap.example.org", 993, "INBOX")
+    assert client.stored == [(b"1", "+FLAGS", r"(\Seen)"), (b"2", "+FLAGS", r"(\Seen)")]
+
+
+def test_the_periodic_job_fetches_mail(settings, tmp_path, run_tasks, replier, thread):
+    box = mailbox.Maildir(str(tmp_path / "box"))
+    box.add(bytes(reply_mail(sender=replier.email, to=address(replier, thread), body="Timer")))
+    settings.NETVAERK_INBOUND_MAILDIR = str(tmp_path / "box")
+    run_tasks(lambda: call_command("run_periodic", "mail"))
+    assert Post.objects.get(author=replier).body == "Timer"
