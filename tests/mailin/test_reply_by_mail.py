@@ -382,3 +382,19 @@ def test_the_periodic_job_fetches_mail(settings, tmp_path, run_tasks, replier, t
     settings.NETVAERK_INBOUND_MAILDIR = str(tmp_path / "box")
     run_tasks(lambda: call_command("run_periodic", "mail"))
     assert Post.objects.get(author=replier).body == "Timer"
+
+
+def test_answers_come_in_danish_for_danish_members(run_tasks, mailoutbox):
+    thread = ThreadFactory(is_locked=True)
+    dane = UserFactory(language="da")
+    process_mail(reply_mail(sender=dane.email, to=address(dane, thread)), run_tasks)
+    assert "tråden er låst" in mailoutbox[-1].body
+    assert "dit svar kunne ikke offentliggøres" in mailoutbox[-1].subject
+
+
+def test_answers_are_limited_per_address(run_tasks, mailoutbox, replier, thread):
+    forged = f"svar+{replier.pk}-{thread.pk}-{'b' * 16}@{DOMAIN}"
+    for n in range(8):
+        process_mail(reply_mail(sender=replier.email, to=forged, body=f"Forsøg {n}"), run_tasks)
+    assert len(mailoutbox) == 5  # mail_answer: 5 an hour
+    assert InboundMail.objects.filter(outcome=Outcome.BAD_TOKEN).count() == 8
