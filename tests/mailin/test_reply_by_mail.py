@@ -398,3 +398,10 @@ def test_answers_are_limited_per_address(run_tasks, mailoutbox, replier, thread)
         process_mail(reply_mail(sender=replier.email, to=forged, body=f"Forsøg {n}"), run_tasks)
     assert len(mailoutbox) == 5  # mail_answer: 5 an hour
     assert InboundMail.objects.filter(outcome=Outcome.BAD_TOKEN).count() == 8
+
+
+def test_a_missing_maildir_is_a_clear_error(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="mailbox could not be read"):
+        call_command("fetch_mail", maildir=str(tmp_path / "nowhere"))

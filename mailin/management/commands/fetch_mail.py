@@ -1,5 +1,8 @@
 """manage.py fetch_mail [--maildir PATH] [--delete]: replies by mail become posts."""
 
+import imaplib
+import mailbox
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,6 +32,9 @@ class Command(BaseCommand):
             if not mine:
                 self.stdout.write("fetch_mail is already running elsewhere; nothing to do.")
                 return
-            counts = fetch(maildir=maildir, delete=delete)
+            try:
+                counts = fetch(maildir=maildir, delete=delete)
+            except (mailbox.Error, imaplib.IMAP4.error, OSError) as error:
+                raise CommandError(f"The mailbox could not be read: {error}") from error
         summary = ", ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or "no new mail"
         self.stdout.write(f"Processed {sum(counts.values())} mails ({summary}).")
