@@ -8,6 +8,7 @@ the thread now; a member who gets the post this way gets no second mail for
 the same post from their notifications (the in-site notification stays).
 """
 
+from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +22,31 @@ from netvaerk.mail import enqueue_message
 from netvaerk.site import absolute_url
 
 OUR_MAIL_HEADER = "X-Netvaerk-Mail"  # as notifications.services.OUR_MAIL_HEADER
+UNSUBSCRIBE_SALT = "netvaerk.forum.mailing-list"
+
+
+def unsubscribe_token(user_id: int, category_id: int) -> str:
+    return signing.dumps({"u": user_id, "c": category_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def mailing_from_token(token: str):
+    """The CategoryMailing a one-click link stops, or None (bad link, or gone)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        CategoryMailing.objects.select_related("category", "user")
+        .filter(user_id=data.get("u"), category_id=data.get("c"))
+        .first()
+    )
+
+
+@transaction.atomic
+def stop(*, mailing: CategoryMailing) -> None:
+    CategoryMailing.objects.filter(pk=mailing.pk).delete()
 
 
 def list_readers(post: Post, *, muted: set[int]) -> dict[int, User]:
@@ -44,6 +70,12 @@ def _message(post: Post, user: User):
     thread = post.thread
     reply_to = replymail.reply_address(user.pk, thread.pk)
     settings_url = absolute_url(reverse("forum:mailing_list_settings"))
+    stop_url = absolute_url(
+        reverse(
+            "forum:mailing_list_unsubscribe",
+            kwargs={"token": unsubscribe_token(user.pk, thread.category_id)},
+        )
+    )
     with translation.override(user.language):
         context = {
             "post": post,
@@ -51,12 +83,14 @@ def _message(post: Post, user: User):
             "post_url": absolute_url(post.get_absolute_url()),
             "reply_to": reply_to,
             "settings_url": settings_url,
+            "stop_url": stop_url,
         }
         subject = " ".join(render_to_string("forum/email/list_subject.txt", context).split())
         body = render_to_string("forum/email/list_post.txt", context)
     headers = {
         "List-Id": f"<{thread.category.slug}.{replymail.list_domain()}>",
-        "List-Unsubscribe": f"<{settings_url}>",
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         OUR_MAIL_HEADER: "list",
     }

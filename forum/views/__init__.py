@@ -15,6 +15,7 @@ from forum.views.following import (
     follow_tag,
     follow_thread,
     mailing_list_settings,
+    mailing_list_unsubscribe,
 )
 from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
 from forum.views.posts import (
@@ -52,6 +53,7 @@ __all__ = [
     "index",
     "latest",
     "mailing_list_settings",
+    "mailing_list_unsubscribe",
     "post_edit",
     "post_history",
     "post_permalink",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
@@ -115,3 +116,18 @@ def mailing_list_settings(request):
         "forum/mailing_list_settings.html",
         {"form": form, "reply_by_mail": replymail.enabled()},
     )
+
+
+# One-click unsubscribe (RFC 8058): the signed token authorises it, not a session.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def mailing_list_unsubscribe(request, token):
+    mailing = mailinglist.mailing_from_token(token)
+    template = "forum/mailing_list_unsubscribe.html"
+    if mailing is None:
+        return render(request, template, {"invalid": True}, status=404)
+    if request.method == "POST":
+        category = mailing.category
+        mailinglist.stop(mailing=mailing)
+        return render(request, template, {"done": True, "category": category})
+    return render(request, template, {"category": mailing.category})

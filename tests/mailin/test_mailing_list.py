@@ -119,3 +119,23 @@ def test_the_settings_page_offers_only_readable_categories(member, member_client
 def test_the_settings_page_needs_a_login(client):
     response = client.get(reverse("forum:mailing_list_settings"))
     assert response.status_code == 302
+
+
+def test_one_click_unsubscribe_stops_one_category(run_tasks, mailoutbox, client):
+    category, other = CategoryFactory(name="Skat"), CategoryFactory()
+    reader = UserFactory()
+    CategoryMailing.objects.create(user=reader, category=category)
+    CategoryMailing.objects.create(user=reader, category=other)
+    run_tasks(services.post_reply, thread=ThreadFactory(category=category), author=UserFactory(),
+              body="x")  # fmt: skip
+    message = mailoutbox[-1]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and "Skat" in page.text
+    assert CategoryMailing.objects.filter(user=reader).count() == 2  # a GET changes nothing
+    assert client.post("/" + path).status_code == 200
+    assert mailinglist.chosen_category_ids(reader) == {other.pk}
+    assert client.post("/" + path).status_code == 404  # already stopped
+    assert client.get("/forum/mailingliste/afmeld/forged/").status_code == 404
