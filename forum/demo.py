@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.demo import demo_email
 from accounts.models import User
 from forum import services
-from forum.models import Category, Post, Thread
+from forum.models import Category, CategoryMailing, Post, Thread
 
 Q, D = "question", "discussion"
 QA = "spoergsmaal-og-svar"
@@ -245,4 +245,8 @@ def seed() -> bool:
                 for thanker in ("mette", "jonas", "anne")[: 1 + index % 3]:
                     if thanker != replier:
                         services.toggle_reaction(post=post, user=_user(thanker))
+    # Mailing-list mode: Camilla follows one category by mail (forum/mailingliste/).
+    first_category = Category.objects.order_by("position", "pk").first()
+    if first_category is not None:
+        CategoryMailing.objects.get_or_create(user=_user("camilla"), category=first_category)
     return True

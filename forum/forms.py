@@ -240,3 +240,17 @@ class SynonymForm(forms.ModelForm):
         if len(terms) < 2:
             raise forms.ValidationError(_("Write at least two words that mean the same."))
         return ", ".join(dict.fromkeys(terms))
+
+
+class MailingListForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("Send me every new post in these categories"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only categories you may read. Untick all to stop."),
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(str(c.pk), c.name) for c in categories]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HANDLE_PATTERN, User
+from forum import mailinglist, replymail
 from forum.models import CategoryFollow, Post, State, TagFollow, Thread, ThreadFollow
 from forum.permissions import can_reach_thread, is_listed_thread
 from notifications import services as notifications
@@ -89,7 +90,10 @@ def notify_about_post(*, post_id: int) -> list[Notification]:
     readers = _readers(set(recipients), thread)
     recipients = {uid: kind for uid, kind in recipients.items() if uid in readers}
     created = notifications.create(recipients=recipients, subject=post, actor=post.author)
-    notifications.email_after_commit(created)
+    # Mailing-list mode: the post itself by mail; no second mail about it.
+    by_list = mailinglist.list_readers(post, muted=muted)
+    mailinglist.mail_post(post, by_list)
+    notifications.email_after_commit([n for n in created if n.recipient_id not in by_list])
     return created
 
 
@@ -126,6 +130,8 @@ def _show(notification, thread: Thread, url: str, user) -> None:
         notification.title = thread.title
         notification.subject_url = url
         notification.readable = True
+        if user is None:  # a mail: answering it by mail replies in the thread
+            notification.reply_to = replymail.reply_address(notification.recipient_id, thread.pk)
     else:
         notification.title = gettext("a thread that is no longer shown")
         notification.subject_url = ""

@@ -14,6 +14,7 @@ from forum.models import (
     Bookmark,
     Category,
     CategoryFollow,
+    CategoryMailing,
     CategoryModerator,
     Draft,
     Post,
@@ -90,6 +91,9 @@ def export(user) -> dict[str, list[dict]]:
         "followed_categories": rows(
             CategoryFollow.objects.filter(user=user).order_by("pk"), "category__name"
         ),
+        "mailing_list_categories": rows(
+            CategoryMailing.objects.filter(user=user).order_by("pk"), "category__name"
+        ),
         "followed_tags": rows(TagFollow.objects.filter(user=user).order_by("pk"), "tag__name"),
         "read_threads": rows(
             ThreadRead.objects.filter(user=user).order_by("read_at", "pk"),
@@ -120,7 +124,15 @@ def erase(*, user, keep_posts: bool) -> None:
         Post.objects.filter(pk__in=thanked).update(
             reaction_count=Greatest(F("reaction_count") - 1, 0)
         )
-    for model in (Bookmark, ThreadFollow, CategoryFollow, TagFollow, Draft, ThreadRead):
+    for model in (
+        Bookmark,
+        ThreadFollow,
+        CategoryFollow,
+        CategoryMailing,
+        TagFollow,
+        Draft,
+        ThreadRead,
+    ):
         model.objects.filter(user=user).delete()
     CategoryModerator.objects.filter(user=user).delete()
     if not keep_posts:
@@ -187,6 +199,7 @@ PART = PersonalData(
         "forum.Bookmark",
         "forum.ThreadFollow",
         "forum.CategoryFollow",
+        "forum.CategoryMailing",
         "forum.TagFollow",
         "forum.Draft",
     ),

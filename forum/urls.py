@@ -35,6 +35,12 @@ urlpatterns = [
     path("kladder/", views.draft_list, name="draft_list"),
     path("kladder/<int:pk>/slet/", views.draft_delete, name="draft_delete"),
     path("foelg/<int:pk>/", views.follow_thread, name="follow_thread"),
+    path("mailingliste/", views.mailing_list_settings, name="mailing_list_settings"),
+    path(
+        "mailingliste/afmeld/<str:token>/",
+        views.mailing_list_unsubscribe,
+        name="mailing_list_unsubscribe",
+    ),
     path("c/<str:slug>/foelg/", views.follow_category, name="follow_category"),
     path("tag/<str:slug>/foelg/", views.follow_tag, name="follow_tag"),
     path("p/<int:pk>/rediger/", views.post_edit, name="post_edit"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "moderation",
     "moeder",
     "datepolls",
+    "mailin",
     "needs",
     "handbook",
     "duties",
@@ -375,6 +376,20 @@ NETVAERK_CORPUS_DIR = Path(
 NETVAERK_DUPLICATE_SECONDS = env_int("NETVAERK_DUPLICATE_SECONDS", default=300)
 # The network health page keeps each section's figures this long (0: computed on every view).
 NETVAERK_HEALTH_CACHE_SECONDS = env_int("NETVAERK_HEALTH_CACHE_SECONDS", default=600)
+# Reply by e-mail (mailin): the domain of the personal reply addresses
+# (svar+TOKEN@domain) set as Reply-To on mails about a thread; empty: off.
+NETVAERK_REPLY_DOMAIN = os.environ.get("NETVAERK_REPLY_DOMAIN", "")
+NETVAERK_REPLY_LOCALPART = os.environ.get("NETVAERK_REPLY_LOCALPART", "svar")
+# Where `manage.py fetch_mail` reads the replies: a Maildir folder, or an IMAP mailbox.
+NETVAERK_INBOUND_MAILDIR = os.environ.get("NETVAERK_INBOUND_MAILDIR", "")
+NETVAERK_IMAP_HOST = os.environ.get("NETVAERK_IMAP_HOST", "")
+NETVAERK_IMAP_PORT = env_int("NETVAERK_IMAP_PORT", default=993)
+NETVAERK_IMAP_SSL = env_bool("NETVAERK_IMAP_SSL", default=True)
+NETVAERK_IMAP_USER = os.environ.get("NETVAERK_IMAP_USER", "")
+NETVAERK_IMAP_PASSWORD = os.environ.get("NETVAERK_IMAP_PASSWORD", "")
+NETVAERK_IMAP_FOLDER = os.environ.get("NETVAERK_IMAP_FOLDER", "INBOX")
+# Delete fetched mails from the mailbox (else they are only marked as read).
+NETVAERK_INBOUND_DELETE = env_bool("NETVAERK_INBOUND_DELETE", default=False)
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),
@@ -403,6 +418,8 @@ NETVAERK_RATE_LIMITS = {
     # Private conversations: starting one; messages, adding, leaving, muting, blocking.
     "conversation_start": (20, 86400),
     "conversation_write": (120, 3600),
+    # Answers to refused mails, per sender address (no answer storms).
+    "mail_answer": (5, 3600),
 }
 # Load tests only: every count above and allauth's are multiplied by this, so a
 # few demo members can stand in for thousands (`make loadtest`). Never in production.
@@ -457,6 +474,8 @@ NETVAERK_RETENTION = {
     "task_results_days": env_int("NETVAERK_RETAIN_TASK_RESULTS_DAYS", default=30),
     # Words searched for without a result (no one's identity is kept with them).
     "failed_searches_days": env_int("NETVAERK_RETAIN_FAILED_SEARCHES_DAYS", default=365),
+    # The record of each mail fetch_mail processed (Message-ID, sender, outcome).
+    "inbound_mail_days": env_int("NETVAERK_RETAIN_INBOUND_MAIL_DAYS", default=90),
 }
 
 # --- Operations: logs, metrics, error reports ------------------------------

@@ -11,7 +11,10 @@
   sets on each notification ``title`` (str), ``subject_url`` (str) and
   ``readable`` (bool: may ``user`` open it; ``user`` None: judge for each
   notification's ``recipient``, as mail and digests do). An unreadable
-  notification shows no title: the resolver sets a placeholder.
+  notification shows no title: the resolver sets a placeholder. For mail
+  (``user`` None) it may also set ``reply_to`` (str): an address where a reply
+  by mail becomes an answer (the forum's personal reply address); a mail about
+  that one notification carries it as its Reply-To.
 """
 
 from collections.abc import Callable

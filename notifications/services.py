@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 EMAILED_RECEIPT = "notifications.emailed"
 
 UNSUBSCRIBE_SALT = "netvaerk.unsubscribe"
+# Set on the mails we send, so a mail coming back to us is known as a loop.
+OUR_MAIL_HEADER = "X-Netvaerk-Mail"
 DEFAULT_LINE_TEMPLATE = "notifications/_message_line.txt"
 
 
@@ -192,8 +194,10 @@ def absolute(path: str) -> str:
 
 def _message(user: User, notifications: list[Notification], *, digest: bool):
     token_url = unsubscribe_url(user)
+    reply_to = getattr(notifications[0], "reply_to", "") if len(notifications) == 1 else ""
     with translation.override(user.language):
         context = {
+            "reply_to": reply_to,
             "user": user,
             "notifications": notifications,
             "digest": digest,
@@ -203,16 +207,15 @@ def _message(user: User, notifications: list[Notification], *, digest: bool):
         }
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         body = render_to_string("notifications/email/notification.txt", context)
-    return EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{token_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
+    headers = {
+        "List-Unsubscribe": f"<{token_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+        OUR_MAIL_HEADER: "notification",
+    }
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    return EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
 
 
 def email_notifications(*, notification_ids: list[int]) -> int:

@@ -24,6 +24,7 @@ LAYERS = {
     "needs": 6,
     "datepolls": 6,
     "indsigt": 7,
+    "mailin": 4,
 }
 
 # The project's wiring: may import any app, and no app module may import it.

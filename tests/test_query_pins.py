@@ -174,7 +174,16 @@ def _network_health(count, user):
     return reverse("indsigt:network_health")
 
 
+def _mailing_list(count, user):
+    from forum.models import CategoryMailing
+
+    for category in CategoryFactory.create_batch(count):
+        CategoryMailing.objects.create(user=user, category=category)
+    return reverse("forum:mailing_list_settings")
+
+
 PAGES = {
+    "forum:mailing_list_settings": ("member", _mailing_list, 6),
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),

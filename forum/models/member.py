@@ -79,6 +79,26 @@ class ThreadFollow(models.Model):
         return f"{self.user} → {self.thread}"
 
 
+class CategoryMailing(models.Model):
+    """Mailing-list mode: the member gets every new post in the category by
+    mail, with a personal reply address (forum.mailinglist)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_mailings"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="mailings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "category"], name="forum_one_mailing_per_category"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ✉ {self.category}"
+
+
 class CategoryFollow(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_follows"

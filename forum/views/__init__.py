@@ -14,6 +14,8 @@ from forum.views.following import (
     follow_category,
     follow_tag,
     follow_thread,
+    mailing_list_settings,
+    mailing_list_unsubscribe,
 )
 from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
 from forum.views.posts import (
@@ -50,6 +52,8 @@ __all__ = [
     "follow_thread",
     "index",
     "latest",
+    "mailing_list_settings",
+    "mailing_list_unsubscribe",
     "post_edit",
     "post_history",
     "post_permalink",

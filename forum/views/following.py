@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_member, require
-from forum import services
+from forum import mailinglist, replymail, services
+from forum.forms import MailingListForm
 from forum.models import Draft, Tag
 from forum.permissions import reachable_threads, visible_categories
 from forum.views.common import _thread_or_404
@@ -88,3 +90,44 @@ def draft_delete(request, pk):
         messages.success(request, _("The draft was deleted."))
         return redirect("forum:draft_list")
     return render(request, "forum/draft_confirm_delete.html", {"draft": draft})
+
+
+@login_required
+@limit_writes("profile_edit")
+@require_http_methods(["GET", "POST"])
+def mailing_list_settings(request):
+    """The member's own mailing-list categories (only those they may read)."""
+    require(is_member(request.user))
+    categories = list(mailinglist.choosable_categories(request.user))
+    form = MailingListForm(
+        request.POST if request.method == "POST" else None,
+        categories=categories,
+        initial={"categories": [str(pk) for pk in mailinglist.chosen_category_ids(request.user)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = {int(pk) for pk in form.cleaned_data["categories"]}
+        mailinglist.set_categories(
+            user=request.user, categories=[c for c in categories if c.pk in chosen]
+        )
+        messages.success(request, _("Your mailing-list setting is saved."))
+        return redirect("forum:mailing_list_settings")
+    return render(
+        request,
+        "forum/mailing_list_settings.html",
+        {"form": form, "reply_by_mail": replymail.enabled()},
+    )
+
+
+# One-click unsubscribe (RFC 8058): the signed token authorises it, not a session.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def mailing_list_unsubscribe(request, token):
+    mailing = mailinglist.mailing_from_token(token)
+    template = "forum/mailing_list_unsubscribe.html"
+    if mailing is None:
+        return render(request, template, {"invalid": True}, status=404)
+    if request.method == "POST":
+        category = mailing.category
+        mailinglist.stop(mailing=mailing)
+        return render(request, template, {"done": True, "category": category})
+    return render(request, template, {"category": mailing.category})

@@ -2,6 +2,7 @@
 
     manage.py run_periodic daily     # daily summaries by mail
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
+    manage.py run_periodic mail      # replies by e-mail (fetch_mail), every few minutes
 
 Each job runs in this process under a lock shared by every server (the cache),
 so two timers firing at once on two machines, or a run that overlaps the last,
@@ -20,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from mailin.fetch import fetch as fetch_mail
 from netvaerk.locks import exclusive
 from notifications import services as notification_services
 
@@ -46,11 +48,19 @@ def run_cleanup(command: BaseCommand) -> None:
     )
 
 
-JOBS = {"daily": run_daily, "cleanup": run_cleanup}
+def run_mail(command: BaseCommand) -> None:
+    if not settings.NETVAERK_REPLY_DOMAIN:
+        command.stdout.write("Reply by e-mail is off (NETVAERK_REPLY_DOMAIN is empty).")
+        return
+    counts = fetch_mail(delete=None)
+    command.stdout.write(f"Processed {sum(counts.values())} incoming mails.")
+
+
+JOBS = {"daily": run_daily, "cleanup": run_cleanup, "mail": run_mail}
 
 
 class Command(BaseCommand):
-    help = "Run a periodic job (daily, cleanup) once, even when started twice at once."
+    help = "Run a periodic job (daily, cleanup, mail) once, even when started twice at once."
 
     def add_arguments(self, parser):
         parser.add_argument("job", choices=sorted(JOBS))
