@@ -95,7 +95,9 @@ class ProfileForm(forms.ModelForm):
             "help_requests_paused_until",
         ]
         widgets = {
-            "help_requests_paused_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "help_requests_paused_until": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "company": forms.TextInput(attrs={"autocomplete": "organization"}),
             "website": forms.URLInput(attrs={"autocomplete": "url"}),

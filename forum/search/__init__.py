@@ -84,8 +84,8 @@ __all__ = [
     "snippets",
     "split_compounds",
     "split_words",
-    "vocabulary_for",
     "stem",
     "stemmed_text",
+    "vocabulary_for",
     "words_of",
 ]

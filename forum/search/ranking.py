@@ -8,8 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from forum.models import FailedSearch, Post, SearchSynonym
-from forum.search.index import split_words
 from forum.permissions import visible_threads
+from forum.search.index import split_words
 from forum.search.query import (
     ParsedQuery,
     SearchFilters,
