@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.extensions import audit_action_choices
+from accounts.extensions import audit_action_choices, skill_matcher
 
 HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
 
@@ -157,12 +157,15 @@ class UserQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
+        found = (
             Q(display_name__icontains=text)
             | Q(company__icontains=text, show_company=True)
             | Q(industry__icontains=text, show_industry=True)
             | Q(skills__name__icontains=text, show_skills=True)
-        ).distinct()
+        )
+        if skill_ids := skill_matcher.ask(text=text[:200]):
+            found |= Q(skills__in=sorted(skill_ids), show_skills=True)
+        return self.filter(found).distinct()
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
