@@ -1,5 +1,5 @@
 """Waking hours: a question's delay counts only the hours members are awake
-(08–21 Danish time by default, NETVAERK_RELAY), across daylight-saving changes."""
+(08-21 Danish time by default, NETVAERK_RELAY), across daylight-saving changes."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
