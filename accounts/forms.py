@@ -154,7 +154,8 @@ class ProfileForm(forms.ModelForm):
                     field.disabled = True
 
     def clean_help_requests_per_week(self):
-        return self.cleaned_data["help_requests_per_week"] or self.instance.help_requests_per_week
+        value = self.cleaned_data["help_requests_per_week"]
+        return self.instance.help_requests_per_week if value is None else value
 
     def clean_handle(self):
         handle = (self.cleaned_data["handle"] or "").lstrip("@").lower()
