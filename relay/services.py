@@ -23,13 +23,13 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -120,48 +120,51 @@ def relay_candidates(thread: Thread, *, now: datetime | None = None, limit: int 
         )
     if not skill_ids and not answerers:
         return [], skill_ids
-    today = timezone.localdate(now)
-    through = User.skills.through
-    has_skill = through.objects.filter(user_id=OuterRef("pk"), skill_id__in=skill_ids)
-    skill_score = has_skill.values("user_id").annotate(c=Count("pk")).values("c")
-    recent = (
-        RelayRequest.objects.filter(
-            member=OuterRef("pk"), step=Step.RELAY, asked_at__gte=now - timedelta(days=7)
-        )
+    # Who may be asked: opted in, not paused, not the asker, not asked about
+    # this question before, under their weekly cap (uncorrelated subqueries).
+    capped = (
+        RelayRequest.objects.filter(step=Step.RELAY, asked_at__gte=now - timedelta(days=7))
         .values("member")
         .annotate(c=Count("pk"))
-        .values("c")
+        .filter(c__gte=F("member__help_requests_per_week"))
+        .values("member")
     )
-    last_asked = RelayRequest.objects.filter(member=OuterRef("pk")).order_by("-asked_at")
-    answer_score = (
-        Case(
-            *(When(pk=pk, then=Value(n)) for pk, n in answerers.items() if pk),
+    eligible = (
+        User.objects.filter(is_active=True, help_requests=True, erased_at=None)
+        .filter(
+            Q(help_requests_paused_until__isnull=True)
+            | Q(help_requests_paused_until__lt=timezone.localdate(now))
+        )
+        .exclude(pk=thread.author_id)
+        .exclude(pk__in=RelayRequest.objects.filter(thread=thread).values("member"))
+        .exclude(pk__in=capped)
+        .only("pk", "display_name", "email", "language")
+    )
+    members = []
+    if skill_ids:
+        # Declared skills first: most matching skills, then asked longest ago.
+        members = list(
+            eligible.filter(skills__in=skill_ids)
+            .annotate(
+                score=Count("skills", distinct=True), last_asked=Max("relay_requests__asked_at")
+            )
+            .order_by("-score", F("last_asked").asc(nulls_first=True), "pk")[:limit]
+        )
+    chosen = {m.pk for m in members}
+    answerer_ids = [pk for pk in answerers if pk and pk not in chosen]
+    if len(members) < limit and answerer_ids:
+        # Then members with accepted answers on the same tags.
+        score = Case(
+            *(When(pk=pk, then=Value(answerers[pk])) for pk in answerer_ids),
             default=Value(0),
             output_field=IntegerField(),
         )
-        if answerers
-        else Value(0, output_field=IntegerField())
-    )
-    matches = Exists(has_skill) if skill_ids else Q(pk__in=[])
-    members = (
-        User.objects.filter(is_active=True, help_requests=True, erased_at=None)
-        .filter(
-            Q(help_requests_paused_until__isnull=True) | Q(help_requests_paused_until__lt=today)
+        members += list(
+            eligible.filter(pk__in=answerer_ids)
+            .annotate(score=score, last_asked=Max("relay_requests__asked_at"))
+            .order_by("-score", F("last_asked").asc(nulls_first=True), "pk")[: limit - len(members)]
         )
-        .filter(matches | Q(pk__in=[pk for pk in answerers if pk]))
-        .exclude(pk=thread.author_id)
-        .exclude(Exists(RelayRequest.objects.filter(thread=thread, member=OuterRef("pk"))))
-        .annotate(
-            asked_this_week=Coalesce(Subquery(recent), 0),
-            skill_score=Coalesce(Subquery(skill_score), 0),
-            answer_score=answer_score,
-            last_asked=Subquery(last_asked.values("asked_at")[:1]),
-        )
-        .filter(asked_this_week__lt=F("help_requests_per_week"))
-        .order_by("-skill_score", "-answer_score", F("last_asked").asc(nulls_first=True), "pk")
-        .only("pk", "display_name", "email", "language")[:limit]
-    )
-    return list(members), skill_ids
+    return members, skill_ids
 
 
 def _topic(members: list[User], skill_ids: list[int]) -> str:
