@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.permissions import require
 from forum import services as forum_services
 from forum.forms import ThreadForm
-from forum.models import ThreadKind
+from forum.models import Access, ThreadKind
 from forum.permissions import can_start_thread, visible_categories
 from netvaerk.ratelimit import limit_writes
 from relay import services
@@ -48,7 +48,12 @@ def ask_member(request, pk):
     """ "Spørg et medlem": a public question with this member invited to answer."""
     member = get_object_or_404(User.objects.members(), pk=pk)
     require(can_ask_member(request.user, member))
-    categories = visible_categories(request.user).ordered()
+    # Public to members (the invited member reads it too), never staff-only.
+    categories = (
+        visible_categories(request.user)
+        .filter(read_access__in=[Access.EVERYONE, Access.MEMBERS])
+        .ordered()
+    )
     allowed = [c.pk for c in categories if can_start_thread(request.user, c)]
     require(bool(allowed))
     categories = categories.filter(pk__in=allowed)
