@@ -265,11 +265,15 @@ def _ask(thread: Thread, members: list[User], step: str, now: datetime) -> list[
     for request, member in zip(requests, members, strict=True):
         request.member = member
     kind = INVITED_KIND if step == Step.INVITED else ASK_KIND
-    notifications.create(
+    created = notifications.create(
         recipients={member.pk: kind for member in members}, subject=thread, actor=thread.author
     )
+    by_member = {n.recipient_id: n.pk for n in created}
     for request in requests:
-        enqueue_message(_message(request, thread))
+        # Our own mail stands for the notification's: once it went out the
+        # notification counts as mailed (no second mail, not in the summary).
+        receipt = (notifications.EMAILED_RECEIPT, [by_member[request.member_id]])
+        enqueue_message(_message(request, thread), receipt=receipt)
     return requests
 
 
