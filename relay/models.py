@@ -27,6 +27,11 @@ class RelayRequestQuerySet(models.QuerySet):
     def asked_since(self, since):
         return self.filter(asked_at__gte=since)
 
+    def relayed(self):
+        """Requests the relay made (relay, duty, moderators), not the asker's
+        own invitations: what the network's health figures count."""
+        return self.exclude(step=Step.INVITED)
+
 
 class RelayRequest(models.Model):
     """One member asked to look at one question: never twice (unique)."""

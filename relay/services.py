@@ -376,7 +376,7 @@ def status_for_asker(thread: Thread) -> dict | None:
     """How many members the relay asked (by step) and about what: one query."""
     rows = list(
         RelayRequest.objects.filter(thread=thread)
-        .exclude(step=Step.INVITED)
+        .relayed()
         .values("step", "thread__relay_progress__topic")
         .annotate(n=Count("pk"))
     )
