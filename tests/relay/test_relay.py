@@ -250,3 +250,11 @@ def test_an_unrelated_tag_does_not_bring_members(question):
     question.save()
     helper("moms")
     assert services.relay_candidates(question, now=NOW)[0] == []
+
+
+def test_the_worker_task_runs_the_relay(question, run_on_commit):
+    from relay import tasks
+
+    helper("moms")
+    result = run_on_commit(tasks.run_relay.enqueue)
+    assert result.return_value["asked"] == RelayRequest.objects.count()
