@@ -94,8 +94,8 @@ def _relayable(now: datetime):
 # --- Who ----------------------------------------------------------------------
 
 
-def _question_text(thread: Thread) -> str:
-    return " ".join([thread.title, *(tag.name for tag in thread.tags.all())])
+def _question_text(thread: Thread, tags) -> str:
+    return " ".join([thread.title, *(tag.name for tag in tags)])
 
 
 def relay_candidates(thread: Thread, *, now: datetime | None = None, limit: int | None = None):
@@ -105,8 +105,9 @@ def relay_candidates(thread: Thread, *, now: datetime | None = None, limit: int 
     whatever the number of members."""
     now = now or timezone.now()
     limit = config()["members_asked"] if limit is None else limit
-    skill_ids = sorted(matching_skill_ids(stems_for(_question_text(thread))))
-    tag_ids = [tag.pk for tag in thread.tags.all()]
+    tags = list(thread.tags.all())  # prefetched by the run, else one query
+    skill_ids = sorted(matching_skill_ids(stems_for(_question_text(thread, tags))))
+    tag_ids = [tag.pk for tag in tags]
     answerers = {}
     if tag_ids:
         answerers = dict(
