@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 .PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
 	lint format messages check-deploy lock clean bench bench-postgres bench-search \
-	bench-search-postgres prod-local loadtest
+	bench-search-postgres bench-relay bench-relay-postgres prod-local loadtest
 
 help:
 	@echo "make run            set up, load demo data, serve http://$(HOST):$(PORT) with the task worker"
@@ -32,6 +32,8 @@ help:
 	@echo "make bench-postgres the same on PostgreSQL (database netvaerk_bench, recreated)"
 	@echo "make bench-search   seed, rebuild the search index and time searches (SQLite)"
 	@echo "make bench-search-postgres  the same on PostgreSQL"
+	@echo "make bench-relay    seed the forum and 10,000 members, time the relay's choice (SQLite)"
+	@echo "make bench-relay-postgres   the same on PostgreSQL"
 
 # Find Python >= 3.12: python3.13, python3.12, then python3.
 $(STAMP): pyproject.toml requirements.lock
@@ -144,6 +146,18 @@ bench-search-postgres: setup
 	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py forum_benchmark --requests 3 $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py rebuild_search_index
 	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py search_benchmark
+
+bench-relay: setup
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py forum_benchmark --requests 1 $(BENCH_ARGS)
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py relay_benchmark
+
+bench-relay-postgres: setup
+	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py forum_benchmark --requests 1 $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py relay_benchmark
 
 bench-postgres: setup
 	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
-from netvaerk.extensions import Hook, PanelSocket, Registry
+from netvaerk.extensions import Gate, Hook, PanelSocket, Registry
 
 # --- Pages -------------------------------------------------------------------
 
@@ -30,6 +30,19 @@ member_panels = PanelSocket(
     ``User.objects.for_directory()``) and returns its context, or None when the
     viewer may not see it; at most one query. moderation shows its private
     notes on the member to moderators and network leaders.""",
+)
+
+
+# --- The member directory --------------------------------------------------------
+
+skill_matcher = Gate(
+    "skill_matcher",
+    """How the member directory's search finds members by what they help with.
+    Check: ``check(*, text) -> set[int] | None``: the ids of the skills that
+    ``text`` means (with stemming, compounds and synonyms), or None for no
+    opinion. Without a check only skill names containing the text match. The
+    relay app registers the search's matching (relay.matching); at most a few
+    queries, whatever the number of skills.""",
 )
 
 

@@ -90,8 +90,14 @@ class ProfileForm(forms.ModelForm):
             "bio",
             "notification_email",
             "language",
+            "help_requests",
+            "help_requests_per_week",
+            "help_requests_paused_until",
         ]
         widgets = {
+            "help_requests_paused_until": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "company": forms.TextInput(attrs={"autocomplete": "organization"}),
             "website": forms.URLInput(attrs={"autocomplete": "url"}),
@@ -118,15 +124,24 @@ class ProfileForm(forms.ModelForm):
         "looking_for",
         "bio",
         "website",
+        "help_requests",
+        "help_requests_per_week",
+        "help_requests_paused_until",
         "notification_email",
         "language",
     ]
 
-    PRIVATE_FIELDS = ("notification_email", "language")
+    PRIVATE_FIELDS = (
+        "notification_email",
+        "language",
+        "help_requests",
+        "help_requests_per_week",
+        "help_requests_paused_until",
+    )
 
     def __init__(self, *args, public: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("notification_email", "language", "handle"):
+        for name in ("notification_email", "language", "handle", "help_requests_per_week"):
             self.fields[name].required = False
         self.fields["skills_text"].help_text = _(
             "Separate with commas, e.g. bookkeeping, VAT, webshops (at most %(count)s)."
@@ -137,6 +152,10 @@ class ProfileForm(forms.ModelForm):
             for name, field in self.fields.items():
                 if name not in self.PRIVATE_FIELDS:
                     field.disabled = True
+
+    def clean_help_requests_per_week(self):
+        value = self.cleaned_data["help_requests_per_week"]
+        return self.instance.help_requests_per_week if value is None else value
 
     def clean_handle(self):
         handle = (self.cleaned_data["handle"] or "").lstrip("@").lower()

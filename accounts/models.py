@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.extensions import audit_action_choices
+from accounts.extensions import audit_action_choices, skill_matcher
 
 HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
 
@@ -156,12 +157,15 @@ class UserQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
+        found = (
             Q(display_name__icontains=text)
             | Q(company__icontains=text, show_company=True)
             | Q(industry__icontains=text, show_industry=True)
             | Q(skills__name__icontains=text, show_skills=True)
-        ).distinct()
+        )
+        if skill_ids := skill_matcher.ask(text=text[:200]):
+            found |= Q(skills__in=sorted(skill_ids), show_skills=True)
+        return self.filter(found).distinct()
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -230,6 +234,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     show_industry = models.BooleanField(_("show my industry to other members"), default=True)
     show_region = models.BooleanField(_("show my region to other members"), default=True)
     show_skills = models.BooleanField(_("show what I can help with to other members"), default=True)
+
+    # The help relay (relay app): may the network ask this member about
+    # unanswered questions matching what they can help with?
+    help_requests = models.BooleanField(_("I would like to be asked for help"), default=False)
+    help_requests_per_week = models.PositiveSmallIntegerField(
+        _("at most this many requests a week"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    help_requests_paused_until = models.DateField(
+        _("pause requests until"),
+        null=True,
+        blank=True,
+        help_text=_("For holidays: no requests up to and including this date."),
+    )
 
     # Notifications
     language = models.CharField(

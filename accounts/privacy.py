@@ -248,6 +248,9 @@ def _export_accounts(user: User) -> dict[str, list[dict]]:
         "show_industry",
         "show_region",
         "show_skills",
+        "help_requests",
+        "help_requests_per_week",
+        "help_requests_paused_until",
     )
     profile[0]["skills"] = list(user.skills.values_list("name", flat=True))
     return {
@@ -315,6 +318,8 @@ def _erase_accounts(*, user: User, keep_posts: bool) -> None:
     user.looking_for = user.bio = user.website = ""
     user.language = settings.LANGUAGE_CODE
     user.notification_email = "never"
+    user.help_requests = False
+    user.help_requests_paused_until = None
     user.unread_notifications = 0
     user.guidelines_accepted_at = None
     user.last_login = None

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "handbook",
     "duties",
     "indsigt",
+    "relay",
 ]
 
 MIDDLEWARE = [
@@ -450,6 +451,18 @@ NETVAERK_MEETUP_REMINDER_HOURS = env_int("NETVAERK_MEETUP_REMINDER_HOURS", defau
 # Members in one region who say "I would come to a meetup about this" on a
 # forum thread before its author and the organisers are offered a meetup draft.
 NETVAERK_MEETUP_SIGNALS = env_int("NETVAERK_MEETUP_SIGNALS", default=5)
+# The help relay (relay app): how long an unanswered question waits (in waking
+# hours, 08-21 Danish time) before members who can help are asked, how many.
+NETVAERK_RELAY = {
+    "delay_hours": env_int("NETVAERK_RELAY_DELAY_HOURS", default=3),  # per category in admin
+    "newcomer_delay_hours": env_int("NETVAERK_RELAY_NEWCOMER_DELAY_HOURS", default=1),
+    "second_delay_hours": env_int("NETVAERK_RELAY_SECOND_DELAY_HOURS", default=3),
+    "members_asked": env_int("NETVAERK_RELAY_MEMBERS_ASKED", default=3),
+    "waking_start": 8,
+    "waking_end": 21,
+    "time_zone": "Europe/Copenhagen",
+    "max_age_days": 14,  # older unanswered questions are left alone
+}
 # Trust: a new member's first posts wait for approval; posts with many links
 # from new members are held; enough established members' flags hide a post.
 NETVAERK_TRUST = {

@@ -41,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("haandbog/", include("handbook.urls")),
     path("vagter/", include("duties.urls")),
     path("indsigt/", include("indsigt.urls")),
+    path("hjaelp/", include("relay.urls")),
     prefix_default_language=False,
 )

@@ -193,7 +193,7 @@ PAGES = {
     "forum:failed_search_list": ("network_leader", _failed_searches, 6),
     "forum:synonym_list": ("network_leader", _synonyms, 6),
     "forum:post_history": ("member", _post_history, 8),
-    "forum:similar": ("member", _similar, 10),
+    "forum:similar": ("member", _similar, 11),  # +1: compounds split against the vocabulary
     "forum:thread_create": ("member", _thread_create, 8),
     "forum:reply_create": ("member", _reply_create, 8),
     "moderation:index": ("moderator", _moderation_index, 12),
@@ -207,6 +207,37 @@ PAGES = {
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
     "indsigt:network_health": ("network_leader", _network_health, 24),
+}
+
+
+def _relay_ask_member(count, user):
+    CategoryFactory.create_batch(count)
+    return reverse("relay:ask_member", args=[UserFactory().pk])
+
+
+def _relay_decline(count, user):
+    from relay import services as relay_services
+    from relay.models import RelayRequest
+
+    thread = ThreadFactory()
+    for member in UserFactory.create_batch(count):
+        RelayRequest.objects.create(thread=thread, member=member, step="relay")
+    request = RelayRequest.objects.order_by("pk").first()
+    return reverse("relay:decline", args=[relay_services.decline_token(request)])
+
+
+def _member_list_by_help(count, user):
+    from tests.relay.conftest import helper
+
+    for _ in range(count):
+        helper("moms")
+    return reverse("accounts:member_list") + "?q=momsregistrering"
+
+
+PAGES |= {
+    "relay:ask_member": ("member", _relay_ask_member, 10),
+    "relay:decline": ("anonymous", _relay_decline, 4),
+    "accounts:member_list?q=": ("member", _member_list_by_help, 12),
 }
 
 

@@ -21,6 +21,8 @@ from forum.search.index import (
     record_vocabulary,
     remove_post,
     remove_posts,
+    split_words,
+    vocabulary_for,
 )
 from forum.search.query import (
     ParsedQuery,
@@ -29,6 +31,7 @@ from forum.search.query import (
     _fts5_expression,
     expand_synonyms,
     parse_query,
+    split_compounds,
 )
 from forum.search.ranking import (
     RANK_WEIGHTS,
@@ -79,7 +82,10 @@ __all__ = [
     "similar_threads",
     "snippet",
     "snippets",
+    "split_compounds",
+    "split_words",
     "stem",
     "stemmed_text",
+    "vocabulary_for",
     "words_of",
 ]

@@ -46,6 +46,31 @@ def compound_parts(words: set[str], vocabulary: set[str]) -> list[str]:
     return parts
 
 
+def vocabulary_for(words: set[str]) -> set[str]:
+    """The known words among the possible parts of `words` (one query)."""
+    long_words = {w for w in words if COMPOUND_MIN_LENGTH <= len(w) <= MAX_WORD_LENGTH}
+    if not long_words:
+        return set()
+    candidates = {w[:i] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
+    candidates |= {w[i:] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
+    return set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+
+
+def split_words(words: set[str], vocabulary: set[str] | None = None) -> dict[str, list[str]]:
+    """Each compound among `words` with its two parts, split against the index
+    vocabulary as the indexer does: {"momsregistrering": ["moms", "registrering"]}."""
+    if vocabulary is None:
+        vocabulary = vocabulary_for(words)
+    if not vocabulary:
+        return {}
+    found = {}
+    for word in words:
+        parts = compound_parts({word}, vocabulary)
+        if parts:
+            found[word] = parts
+    return found
+
+
 def record_vocabulary(text: str) -> set[str]:
     """Add the text's words to the vocabulary that compounds split against."""
     words = {w for w in words_of(text) if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS}

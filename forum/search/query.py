@@ -153,6 +153,22 @@ def _post_filters(posts, filters: SearchFilters):
     return posts
 
 
+def split_compounds(parsed: ParsedQuery, splits: dict[str, list[str]]) -> ParsedQuery:
+    """Let a compound word also match its parts, as the indexer splits it:
+    `momsregistrering` finds a post that says "registrering" (the whole word
+    still ranks first). `splits` comes from `forum.search.index.split_words`."""
+    for or_group in parsed.groups:
+        extra = []
+        for term in or_group:
+            if term.is_phrase:
+                continue
+            for part in splits.get(term.words[0], []):
+                if part not in STOP_WORDS and all(t.words != [part] for t in or_group + extra):
+                    extra.append(Term(words=[part]))
+        or_group.extend(extra)
+    return parsed
+
+
 def expand_synonyms(parsed: ParsedQuery, groups: list[list[str]]) -> ParsedQuery:
     """Let a word also match its synonyms (compared by stem, so "momsen" counts)."""
     by_stem: dict[str, list[Term]] = {}

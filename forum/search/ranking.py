@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forum.models import FailedSearch, Post, SearchSynonym
 from forum.permissions import visible_threads
+from forum.search.index import split_words
 from forum.search.query import (
     ParsedQuery,
     SearchFilters,
@@ -18,6 +19,7 @@ from forum.search.query import (
     _tsquery,
     expand_synonyms,
     parse_query,
+    split_compounds,
 )
 from forum.search.text import (
     MAX_CANDIDATES,
@@ -32,6 +34,8 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     filters = filters or SearchFilters()
     parsed = parse_query(text)
     if not parsed.is_empty:
+        words = {t.words[0] for group in parsed.groups for t in group if not t.is_phrase}
+        parsed = split_compounds(parsed, split_words(words))
         synonyms = [s.term_list for s in SearchSynonym.objects.all()]
         parsed = expand_synonyms(parsed, synonyms)
     if parsed.is_empty:

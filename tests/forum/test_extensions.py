@@ -41,7 +41,11 @@ def _panel(throwaway_template, text):
 
 def test_the_higher_apps_are_plugged_in():
     assert "moderation.thread_tools" in extensions.thread_tools
-    assert extensions.thread_panels.names() == ["needs.thread_signal", "moderation.queued_replies"]
+    assert extensions.thread_panels.names() == [
+        "relay.asker_status",
+        "needs.thread_signal",
+        "moderation.queued_replies",
+    ]
     assert "moderation.post_actions" in extensions.post_actions
     assert "moderation.approval" in extensions.publishing_gate
     assert "moderation.record_edit" in extensions.post_edited_by_moderator

@@ -425,6 +425,23 @@ def test_compound_words_are_found_by_their_parts(member):
     assert "Hjælp" not in hits(member, "afregning ")
 
 
+def test_a_compound_in_the_query_finds_its_parts(member):
+    category = CategoryFactory()
+    author = UserFactory()
+    for title, body in (
+        ("Registrering af firma", "Hvordan foregår registrering?"),
+        ("Moms", "Hvornår skal man betale moms?"),
+        ("Varebil", "Leasing eller køb?"),
+    ):
+        services.start_thread(category=category, author=author, title=title,
+                              kind="question", body=body)  # fmt: skip
+    found = hits(member, "momsregistrering ")
+    assert {"Registrering af firma", "Moms"} <= found
+    assert "Varebil" not in found
+    # A word that is no compound of known words is searched as it is.
+    assert hits(member, "ukendtsammensat ") == set()
+
+
 def test_compound_parts():
     vocabulary = {"moms", "registrering", "virksomhed", "skat", "afregning"}
     assert search.compound_parts({"momsregistrering"}, vocabulary) == ["moms", "registrering"]

@@ -64,6 +64,9 @@ def startups():
 def reference(text: str) -> set[int]:
     """The posts whose indexed words satisfy the query, found in plain Python."""
     parsed = search.parse_query(text)
+    # A compound in the query also matches its parts (split as the indexer does).
+    words = {t.words[0] for group in parsed.groups for t in group if not t.is_phrase}
+    parsed = search.split_compounds(parsed, search.split_words(words))
     from forum.models import SearchWord
     from forum.search.index import _index_row
 

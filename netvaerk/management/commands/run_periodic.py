@@ -3,6 +3,7 @@
     manage.py run_periodic daily     # daily summaries by mail
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
     manage.py run_periodic mail      # replies by e-mail (fetch_mail), every few minutes
+    manage.py run_periodic relay     # the help relay: unanswered questions (every 10 minutes)
 
 Each job runs in this process under a lock shared by every server (the cache),
 so two timers firing at once on two machines, or a run that overlaps the last,
@@ -56,11 +57,21 @@ def run_mail(command: BaseCommand) -> None:
     command.stdout.write(f"Processed {sum(counts.values())} incoming mails.")
 
 
-JOBS = {"daily": run_daily, "cleanup": run_cleanup, "mail": run_mail}
+def run_relay(command: BaseCommand) -> None:
+    from relay.services import run_relay as relay
+
+    result = relay() or {"asked": 0, "answered": 0}
+    command.stdout.write(
+        f"Asked {result['asked']} members about unanswered questions; "
+        f"{result['answered']} earlier requests answered."
+    )
+
+
+JOBS = {"daily": run_daily, "cleanup": run_cleanup, "mail": run_mail, "relay": run_relay}
 
 
 class Command(BaseCommand):
-    help = "Run a periodic job (daily, cleanup, mail) once, even when started twice at once."
+    help = "Run a periodic job (daily, cleanup, mail, relay) once, even when started twice at once."
 
     def add_arguments(self, parser):
         parser.add_argument("job", choices=sorted(JOBS))

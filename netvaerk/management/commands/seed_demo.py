@@ -9,6 +9,7 @@ from indsigt import demo as indsigt_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
+from relay import demo as relay_demo
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             created = needs_demo.seed() or created
             created = datepolls_demo.seed() or created
             created = indsigt_demo.seed() or created
+            created = relay_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
