@@ -160,6 +160,16 @@ def _calendar_settings(count, user):
     return reverse("moeder:calendar_feed_settings")
 
 
+def _outcome_edit(count, user):
+    thread = ThreadFactory(author=user, kind="question")
+    replies = [
+        forum_services.post_reply(thread=thread, author=UserFactory(), body=f"Svar {n}")
+        for n in range(count)
+    ]
+    forum_services.accept_answer(thread=thread, post=replies[-1])
+    return reverse("forum:outcome_edit", args=[thread.pk])
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
@@ -174,6 +184,7 @@ PAGES = {
     "forum:similar": ("member", _similar, 10),
     "forum:thread_create": ("member", _thread_create, 8),
     "forum:reply_create": ("member", _reply_create, 8),
+    "forum:outcome_edit": ("member", _outcome_edit, 6),
     "moderation:index": ("moderator", _moderation_index, 12),
     "moderation:member_detail": ("moderator", _moderation_member, 14),
     "moderation:category_moderators": ("network_leader", _category_moderators, 8),

@@ -18,6 +18,7 @@ from forum.views.following import (
 from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
 from forum.views.posts import (
     accept_answer,
+    outcome_edit,
     bookmark_list,
     post_edit,
     post_history,
@@ -37,6 +38,7 @@ from forum.views.threads import (
 
 __all__ = [
     "accept_answer",
+    "outcome_edit",
     "bookmark_list",
     "category_detail",
     "category_edit",

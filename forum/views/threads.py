@@ -28,6 +28,7 @@ from forum.models import (
 )
 from forum.permissions import (
     can_accept_answer,
+    can_write_outcome,
     can_bookmark,
     can_edit_post,
     can_react,
@@ -120,6 +121,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
             "draft": draft,
             "follow_level": _follow_level(request.user, thread),
             "can_accept": accepting,
+            "can_write_outcome": can_write_outcome(user, thread),
             "show_accepted": thread.accepted_post_id is not None
             and thread.accepted_post.state == State.PUBLISHED,
             "tools": thread_tools.render(request, thread=thread),
