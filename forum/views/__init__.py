@@ -18,8 +18,8 @@ from forum.views.following import (
 from forum.views.lists import category_detail, index, latest, tag_detail, unanswered, unsolved
 from forum.views.posts import (
     accept_answer,
-    outcome_edit,
     bookmark_list,
+    outcome_edit,
     post_edit,
     post_history,
     revision_restore,
@@ -38,7 +38,6 @@ from forum.views.threads import (
 
 __all__ = [
     "accept_answer",
-    "outcome_edit",
     "bookmark_list",
     "category_detail",
     "category_edit",
@@ -52,6 +51,7 @@ __all__ = [
     "follow_thread",
     "index",
     "latest",
+    "outcome_edit",
     "post_edit",
     "post_history",
     "post_permalink",

@@ -28,7 +28,6 @@ from forum.models import (
 )
 from forum.permissions import (
     can_accept_answer,
-    can_write_outcome,
     can_bookmark,
     can_edit_post,
     can_react,
@@ -36,6 +35,7 @@ from forum.permissions import (
     can_see_post_body,
     can_start_thread,
     can_view_history,
+    can_write_outcome,
     reachable_threads,
     threads_behind_login,
     visible_categories,

@@ -113,9 +113,7 @@ def test_a_moderator_accepting_is_not_asked(solved, moderator_client):
     assert response["Location"] == answer.get_absolute_url()
 
 
-@pytest.mark.parametrize(
-    "text", ["", "x" * 2000, "🙂 emoji", "<script>alert(1)</script>", "   "]
-)
+@pytest.mark.parametrize("text", ["", "x" * 2000, "🙂 emoji", "<script>alert(1)</script>", "   "])
 def test_odd_outcomes_never_break(solved, member_client, text):
     response = member_client.post(
         reverse("forum:outcome_edit", args=[solved.pk]), {"outcome": text}
