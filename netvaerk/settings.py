@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "moderation",
     "moeder",
     "datepolls",
+    "velkomst",
     "needs",
     "handbook",
     "duties",
@@ -372,6 +373,12 @@ NETVAERK_CORPUS_DIR = Path(
 # The same text by the same member in the same place (thread, or category and
 # title for a new thread) within this many seconds is refused and kept as a draft.
 NETVAERK_DUPLICATE_SECONDS = env_int("NETVAERK_DUPLICATE_SECONDS", default=300)
+# The newcomer path (velkomst): the forum category (slug) where newcomers
+# introduce themselves, and the duty in the rota whose holders greet them.
+NETVAERK_INTRODUCTION_CATEGORY = os.environ.get("NETVAERK_INTRODUCTION_CATEGORY", "praesentation")
+NETVAERK_GREETER_DUTY = os.environ.get("NETVAERK_GREETER_DUTY", "Velkomstvært")
+# Where a member's first login leads (a URL name or path; empty: LOGIN_REDIRECT_URL).
+NETVAERK_FIRST_LOGIN_URL = "velkomst:welcome"
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),

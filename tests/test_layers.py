@@ -21,6 +21,7 @@ LAYERS = {
     "handbook": 4,
     "duties": 4,
     "moeder": 5,
+    "velkomst": 5,
     "needs": 6,
     "datepolls": 6,
 }

@@ -170,6 +170,20 @@ def _outcome_edit(count, user):
     return reverse("forum:outcome_edit", args=[thread.pk])
 
 
+def _welcome(count, user):
+    from tests.duties.factories import DutyFactory, DutySlotFactory
+
+    duty = DutyFactory(name="Velkomstvært")
+    now = timezone.now()
+    for n in range(count):
+        DutySlotFactory(
+            duty=duty, member=UserFactory(), starts_at=now - timedelta(minutes=60 + n),
+            ends_at=now + timedelta(hours=1),
+        )  # fmt: skip
+    ThreadFactory.create_batch(count, author=user)
+    return reverse("velkomst:welcome")
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
@@ -185,6 +199,7 @@ PAGES = {
     "forum:thread_create": ("member", _thread_create, 8),
     "forum:reply_create": ("member", _reply_create, 8),
     "forum:outcome_edit": ("member", _outcome_edit, 6),
+    "velkomst:welcome": ("member", _welcome, 24),  # the first visit finds the greeters
     "moderation:index": ("moderator", _moderation_index, 12),
     "moderation:member_detail": ("moderator", _moderation_member, 14),
     "moderation:category_moderators": ("network_leader", _category_moderators, 8),

@@ -247,6 +247,10 @@ def thread_create(request):
             initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
         if request.GET.get("titel"):
             initial["title"] = request.GET["titel"][:150]
+        if request.GET.get("type") in ThreadKind.values:
+            initial["kind"] = request.GET["type"]
+        if request.GET.get("tekst"):  # a prefilled text, e.g. the newcomer's introduction
+            initial["body"] = request.GET["tekst"][:2000]
     initial.update(_take_unsent(request))
     form = ThreadForm(request.POST or None, categories=categories, initial=initial)
     form.enable_autosave(reverse("forum:thread_create"))

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from netvaerk.locks import exclusive
 from notifications import services as notification_services
+from velkomst import services as welcome_services
 
 LOCK_SECONDS = 3600
 
@@ -29,6 +30,8 @@ LOCK_SECONDS = 3600
 def run_daily(command: BaseCommand) -> None:
     sent = notification_services.send_daily_digests()
     command.stdout.write(f"Sent {sent} daily summaries.")
+    checkins = welcome_services.send_checkins()
+    command.stdout.write(f"Sent {checkins} newcomer check-in mails.")
 
 
 def run_cleanup(command: BaseCommand) -> None:
