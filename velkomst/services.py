@@ -216,7 +216,7 @@ def _checkin_message(welcome: Welcome) -> EmailMultiAlternatives:
 
 
 def checkin_due(*, now: datetime):
-    """Members who joined 14–30 days ago and were not mailed yet."""
+    """Members who joined 14 to 30 days ago and were not mailed yet."""
     return (
         User.objects.members()
         .filter(

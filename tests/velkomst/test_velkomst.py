@@ -105,8 +105,9 @@ def test_the_greeter_on_duty_welcomes_and_is_told():
     now = timezone.now()
     DutySlotFactory(duty=duty, member=host, starts_at=now - timedelta(hours=1),
                     ends_at=now + timedelta(hours=3))  # fmt: skip
-    DutySlotFactory(duty=DutyFactory(name="Kaffe"), member=UserFactory(),
-                    starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3))  # fmt: skip
+    other = DutyFactory(name="Kaffe")
+    DutySlotFactory(duty=other, member=UserFactory(), starts_at=now - timedelta(hours=1),
+                    ends_at=now + timedelta(hours=3))  # fmt: skip
     organiser = UserFactory(roles=["organiser"])
     newcomer = UserFactory(display_name="Nina Ny")
     welcome = services.start_path(member=newcomer)
