@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "moeder",
     "datepolls",
     "velkomst",
+    "kaffe",
     "needs",
     "handbook",
     "duties",
@@ -407,6 +408,8 @@ NETVAERK_RATE_LIMITS = {
     # Private conversations: starting one; messages, adding, leaving, muting, blocking.
     "conversation_start": (20, 86400),
     "conversation_write": (120, 3600),
+    # Coffee pairs: signing up, leaving, "we met".
+    "kaffe": (30, 3600),
 }
 # Load tests only: every count above and allauth's are multiplied by this, so a
 # few demo members can stand in for thousands (`make loadtest`). Never in production.
@@ -461,6 +464,9 @@ NETVAERK_RETENTION = {
     "task_results_days": env_int("NETVAERK_RETAIN_TASK_RESULTS_DAYS", default=30),
     # Words searched for without a result (no one's identity is kept with them).
     "failed_searches_days": env_int("NETVAERK_RETAIN_FAILED_SEARCHES_DAYS", default=365),
+    # Who was paired with whom for coffee (at least the 6 months of no repeats);
+    # each month's counts stay.
+    "coffee_pairs_days": env_int("NETVAERK_RETAIN_COFFEE_PAIRS_DAYS", default=365),
 }
 
 # --- Operations: logs, metrics, error reports ------------------------------

@@ -41,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("haandbog/", include("handbook.urls")),
     path("vagter/", include("duties.urls")),
     path("velkommen/", include("velkomst.urls")),
+    path("kaffe/", include("kaffe.urls")),
     prefix_default_language=False,
 )

@@ -16,6 +16,7 @@ LAYERS = {
     "netvaerk": 0,
     "accounts": 1,
     "notifications": 2,
+    "kaffe": 2,
     "forum": 3,
     "moderation": 4,
     "handbook": 4,

@@ -184,6 +184,30 @@ def _welcome(count, user):
     return reverse("velkomst:welcome")
 
 
+def _kaffe_index(count, user):
+    from datetime import date
+
+    from kaffe import services as kaffe_services
+
+    kaffe_services.join(member=user, place="online")
+    for n in range(count):  # one pair a month, with someone new each time
+        other = UserFactory()
+        kaffe_services.join(member=other, place="online")
+        kaffe_services.run_round(today=date(2000 + n, 1, 1), send=False)
+        kaffe_services.leave(member=other)
+    return reverse("kaffe:index")
+
+
+def _kaffe_counts(count, user):
+    from datetime import date
+
+    from kaffe.models import CoffeeRound
+
+    for n in range(count):
+        CoffeeRound.objects.create(month=date(2000 + n, 1, 1), signed_up=n)
+    return reverse("kaffe:counts")
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
@@ -200,6 +224,8 @@ PAGES = {
     "forum:reply_create": ("member", _reply_create, 8),
     "forum:outcome_edit": ("member", _outcome_edit, 6),
     "velkomst:welcome": ("member", _welcome, 24),  # the first visit finds the greeters
+    "kaffe:index": ("member", _kaffe_index, 8),
+    "kaffe:counts": ("network_leader", _kaffe_counts, 6),
     "moderation:index": ("moderator", _moderation_index, 12),
     "moderation:member_detail": ("moderator", _moderation_member, 14),
     "moderation:category_moderators": ("network_leader", _category_moderators, 8),
