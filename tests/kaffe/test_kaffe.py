@@ -140,7 +140,7 @@ def test_hidden_company_and_skills_stay_out_of_the_mail(
 
 
 def test_no_repeats_within_six_months_then_again():
-    a, b = _signed_up(2)
+    _signed_up(2)
     assert services.run_round(today=date(2026, 1, 1), send=False).paired == 2
     for month in range(2, 8):  # February to July: a and b only have each other
         assert services.run_round(today=date(2026, month, 1), send=False).paired == 0
