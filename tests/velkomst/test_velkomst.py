@@ -213,3 +213,15 @@ def test_an_erased_member_leaves_no_welcome(member):
 
 def test_question_steps_link_to_a_question(member):
     assert f"type={ThreadKind.QUESTION}" in services.steps(member)[2].url
+
+
+def test_the_demo_shows_introductions_outcomes_and_coffee_pairs():
+    from forum.models import Thread
+    from kaffe.models import CoffeeRound
+
+    call_command("seed_demo")
+    assert Welcome.objects.filter(greeter__isnull=False).exists()
+    assert Thread.objects.filter(category__slug="praesentation").exists()
+    assert Thread.objects.exclude(outcome="").count() == 2
+    coffee_round = CoffeeRound.objects.get()
+    assert coffee_round.paired >= 2 and coffee_round.met == 1

@@ -5,9 +5,11 @@ from accounts import demo
 from datepolls import demo as datepolls_demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
+from kaffe import demo as kaffe_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
+from velkomst import demo as velkomst_demo
 
 
 class Command(BaseCommand):
@@ -22,6 +24,8 @@ class Command(BaseCommand):
             created = moeder_demo.seed() or created
             created = needs_demo.seed() or created
             created = datepolls_demo.seed() or created
+            created = velkomst_demo.seed() or created
+            created = kaffe_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
