@@ -164,6 +164,10 @@ def counts() -> list[CoffeeRound]:
     return list(CoffeeRound.objects.order_by("-month")[:12])
 
 
+def signed_up_now() -> int:
+    return CoffeeSignup.objects.filter(member__is_active=True).count()
+
+
 def run_due(*, now: datetime | None = None) -> CoffeeRound | None:
     """For the daily job: the month's round, if it has not run yet."""
     return run_round(today=timezone.localdate(now or timezone.now()))

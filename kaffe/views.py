@@ -75,4 +75,5 @@ def met(request, pk):
 def counts(request):
     """For leaders: only counts, never who was paired with whom."""
     require(can_see_counts(request.user))
-    return render(request, "kaffe/counts.html", {"rounds": services.counts()})
+    context = {"rounds": services.counts(), "signed_up_now": services.signed_up_now()}
+    return render(request, "kaffe/counts.html", context)

@@ -225,7 +225,7 @@ PAGES = {
     "forum:outcome_edit": ("member", _outcome_edit, 6),
     "velkomst:welcome": ("member", _welcome, 24),  # the first visit finds the greeters
     "kaffe:index": ("member", _kaffe_index, 8),
-    "kaffe:counts": ("network_leader", _kaffe_counts, 6),
+    "kaffe:counts": ("network_leader", _kaffe_counts, 7),
     "moderation:index": ("moderator", _moderation_index, 12),
     "moderation:member_detail": ("moderator", _moderation_member, 14),
     "moderation:category_moderators": ("network_leader", _category_moderators, 8),

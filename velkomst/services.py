@@ -216,13 +216,16 @@ def _checkin_message(welcome: Welcome) -> EmailMultiAlternatives:
 
 
 def checkin_due(*, now: datetime):
-    """Members who joined 14 to 30 days ago and were not mailed yet."""
+    """Members who joined 14 to 30 days ago, with a confirmed address, not mailed yet."""
     return (
         User.objects.members()
         .filter(
             date_joined__lte=now - CHECKIN_AFTER,
             date_joined__gt=now - CHECKIN_WINDOW,
             erased_at=None,
+            # Only an address the member confirmed (an unconfirmed sign-up never logged in).
+            emailaddress__verified=True,
+            emailaddress__primary=True,
         )
         .exclude(welcome__checkin_sent_at__isnull=False)
         .order_by("pk")

@@ -174,6 +174,7 @@ def test_leaders_see_only_counts(leader_client):
     services.run_round(today=DECEMBER, send=False)
     page = leader_client.get(reverse("kaffe:counts")).text
     assert "december 2026" in page.lower()
+    assert "2 medlemmer er tilmeldt nu." in page
     assert all(name not in page for name in names)
 
 

@@ -174,6 +174,7 @@ def test_the_check_in_mail_goes_once_two_weeks_after_joining(
     UserFactory(date_joined=now - timedelta(days=3))  # too early
     UserFactory(date_joined=now - timedelta(days=90))  # long before the path existed
     UserFactory(date_joined=now - timedelta(days=15), is_active=False)
+    UserFactory(date_joined=now - timedelta(days=15), verified=False)  # never confirmed
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_checkins(now=now) == 1
     [mail] = [m for m in mailoutbox if m.to == [due.email]]  # the greeter hears too
