@@ -160,7 +160,7 @@ def start_path(*, member: User, now: datetime | None = None) -> Welcome:
     welcome, _created = Welcome.objects.get_or_create(member=member)
     if welcome.greeter_id is not None:
         return welcome
-    welcome = Welcome.objects.select_for_update().select_related("greeter").get(pk=welcome.pk)
+    welcome = Welcome.objects.select_for_update().get(pk=welcome.pk)
     if welcome.greeter_id is not None:  # someone else got there first
         return welcome
     greeters = find_greeters(member, now=now)
