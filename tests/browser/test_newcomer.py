@@ -85,3 +85,28 @@ def test_a_newcomer_is_welcomed_and_signs_up_for_coffee(site, page, mailoutbox, 
     page.get_by_role("button", name="Stop med at parre mig").click()
     expect(page.locator(".messages")).to_contain_text("ikke længere tilmeldt")
     assert not CoffeeSignup.objects.exists()
+
+
+def test_the_asker_accepts_an_answer_and_writes_what_they_did(site, page, assert_accessible):
+    from forum import services as forum_services
+    from forum.models import Category, Thread
+    from tests.browser.test_moeder import log_in
+
+    asker = UserFactory(email="spoerger@example.com", display_name="Sara Spørger")
+    category = Category.objects.create(name="Økonomi", slug="oekonomi-test")
+    thread = forum_services.start_thread(
+        category=category, author=asker, title="Moms ved salg til EU", kind="question",
+        body="Hvordan gør I?",
+    )  # fmt: skip
+    forum_services.post_reply(thread=thread, author=UserFactory(), body="Brug OSS-ordningen.")
+    log_in(page, site, "spoerger@example.com")
+    page.goto(site + thread.get_absolute_url())
+    page.get_by_role("button", name="Markér som accepteret svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hvad endte du med at gøre?")
+    assert_accessible(page)
+    page.get_by_label("Hvad endte du med at gøre?").fill("Jeg tilmeldte mig OSS hos Skat.")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.locator(".accepted-outcome")).to_contain_text("Jeg tilmeldte mig OSS hos Skat.")
+    expect(page.locator(".accepted-outcome")).to_contain_text("Hvad Sara Spørger endte med at gøre")
+    assert_accessible(page)
+    assert Thread.objects.get(pk=thread.pk).outcome == "Jeg tilmeldte mig OSS hos Skat."
