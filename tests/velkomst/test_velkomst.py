@@ -226,3 +226,12 @@ def test_the_demo_shows_introductions_outcomes_and_coffee_pairs():
     assert Thread.objects.exclude(outcome="").count() == 2
     coffee_round = CoffeeRound.objects.get()
     assert coffee_round.paired >= 2 and coffee_round.met == 1
+
+
+def test_a_first_login_with_a_next_page_goes_there(client):
+    UserFactory(email="ny@example.com", last_login=None)
+    response = client.post(
+        reverse("account_login") + "?next=/forum/",
+        {"login": "ny@example.com", "password": "correct-horse-battery"},
+    )
+    assert response["Location"] == "/forum/"
