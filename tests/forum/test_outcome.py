@@ -132,3 +132,15 @@ def test_a_too_long_outcome_is_refused_and_kept(solved, member_client):
     assert text in response.text
     solved.refresh_from_db()
     assert solved.outcome == ""
+
+
+def test_an_erased_askers_outcome_goes_with_their_posts(solved, member):
+    from accounts.privacy import erase_member
+
+    services.write_outcome(thread=solved, text="Ringede til Bjarnhof")
+    reader = UserFactory()
+    assert _hits(reader, "bjarnhof") == {solved.accepted_post_id}
+    erase_member(user=member, keep_posts=False)
+    solved.refresh_from_db()
+    assert (solved.outcome, solved.outcome_html, solved.outcome_at) == ("", "", None)
+    assert _hits(reader, "bjarnhof") == set()
