@@ -334,7 +334,9 @@ def post_reply(
 
 
 @transaction.atomic
-def accept_answer(*, thread: Thread, post: Post) -> None:
+def accept_answer(*, thread: Thread, post: Post, accepted_by: User | None = None) -> None:
+    """Mark the answer that solved the question; when someone other than the
+    asker (a moderator) does it, the asker is asked what they ended up doing."""
     if post.thread_id != thread.pk or post.number == 1:
         raise ValueError("only a reply in the same thread can be the accepted answer")
     if thread.accepted_post_id == post.pk:
@@ -342,6 +344,8 @@ def accept_answer(*, thread: Thread, post: Post) -> None:
     previous_id = thread.accepted_post_id
     Thread.objects.filter(pk=thread.pk).update(accepted_post=post, solved_at=timezone.now())
     notifications.notify_accepted(post=post)
+    if accepted_by is not None and not thread.outcome:
+        notifications.ask_for_outcome(thread=thread, accepted_by=accepted_by)
     if thread.outcome_html:  # the outcome note moves to the new answer in search
         search.index_posts([pk for pk in (previous_id, post.pk) if pk])
 

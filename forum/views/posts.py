@@ -45,7 +45,7 @@ def accept_answer(request, pk):
     else:
         if post.number == 1:
             raise Http404
-        services.accept_answer(thread=thread, post=post)
+        services.accept_answer(thread=thread, post=post, accepted_by=request.user)
         messages.success(request, _("The answer is marked as accepted. Thank you!"))
         thread.accepted_post_id = post.pk
         if can_write_outcome(request.user, thread) and not thread.outcome:

@@ -106,11 +106,27 @@ def test_the_outcome_follows_the_accepted_answer_in_search(solved, member):
     assert _hits(member, "bjarnhof") == set()
 
 
-def test_a_moderator_accepting_is_not_asked(solved, moderator_client):
+def test_a_moderator_accepting_is_not_asked_but_the_asker_is_told(solved, moderator_client):
+    from notifications.models import Notification
+
     thread = solved
     answer = services.post_reply(thread=thread, author=UserFactory(), body="Andet svar")
     response = moderator_client.post(reverse("forum:accept_answer", args=[answer.pk]))
     assert response["Location"] == answer.get_absolute_url()
+    notice = Notification.objects.get(recipient=thread.author, kind="notice")
+    assert notice.link == reverse("forum:outcome_edit", args=[thread.pk])
+    assert "Hvad endte du med at gøre?" in notice.message
+
+
+def test_the_asker_accepting_gets_no_notice(member, member_client):
+    from notifications.models import Notification
+
+    thread = services.start_thread(
+        category=CategoryFactory(), author=member, title="Q", kind="question", body="?"
+    )
+    answer = services.post_reply(thread=thread, author=UserFactory(), body="Svar")
+    member_client.post(reverse("forum:accept_answer", args=[answer.pk]))
+    assert not Notification.objects.filter(recipient=member).exists()
 
 
 @pytest.mark.parametrize("text", ["", "x" * 2000, "🙂 emoji", "<script>alert(1)</script>", "   "])
