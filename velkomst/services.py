@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from accounts.models import Role, User
 from duties.models import DutySlot
 from forum.models import Post, State, Thread, ThreadKind
+from moderation.models import QueuedPost, QueueState
 from netvaerk.mail import enqueue_message
 from netvaerk.site import absolute_url, current_site
 from notifications.services import notice
@@ -43,6 +44,7 @@ class Step:
     done: bool
     url: str
     action: str
+    awaiting: bool = False  # written, waiting for a moderator's approval
 
 
 def _progress_row(member: User) -> User:
@@ -59,6 +61,20 @@ def _progress_row(member: User) -> User:
             asked=Exists(
                 Thread.objects.filter(
                     author=OuterRef("pk"), kind=ThreadKind.QUESTION, state=State.PUBLISHED
+                ).exclude(category__slug=intro)
+            ),
+            # A new member's first posts may wait for approval (moderation).
+            intro_waiting=Exists(
+                QueuedPost.objects.filter(author=OuterRef("pk"), state=QueueState.PENDING).filter(
+                    Q(category__slug=intro) | Q(thread__category__slug=intro)
+                )
+            ),
+            question_waiting=Exists(
+                QueuedPost.objects.filter(
+                    author=OuterRef("pk"),
+                    state=QueueState.PENDING,
+                    thread=None,
+                    kind=ThreadKind.QUESTION,
                 ).exclude(category__slug=intro)
             ),
         )
@@ -103,6 +119,7 @@ def steps(member: User) -> list[Step]:
             done=row.introduced,
             url=f"{reverse('forum:thread_create')}?{intro_query}",
             action=gettext("Write your introduction"),
+            awaiting=row.intro_waiting and not row.introduced,
         ),
         Step(
             key="ask",
@@ -111,6 +128,7 @@ def steps(member: User) -> list[Step]:
             done=row.asked,
             url=f"{reverse('forum:thread_create')}?{urlencode({'type': ThreadKind.QUESTION})}",
             action=gettext("Ask a question"),
+            awaiting=row.question_waiting and not row.asked,
         ),
     ]
 

@@ -235,3 +235,22 @@ def test_a_first_login_with_a_next_page_goes_there(client):
         {"login": "ny@example.com", "password": "correct-horse-battery"},
     )
     assert response["Location"] == "/forum/"
+
+
+def test_a_post_awaiting_approval_shows_as_awaiting(member, member_client):
+    from moderation.models import QueuedPost
+
+    QueuedPost.objects.create(
+        author=member, category=_intro_category(), kind="discussion", title="Hej",
+        body="Hej", body_html="<p>Hej</p>", why="new_member",
+    )  # fmt: skip
+    QueuedPost.objects.create(
+        author=member, category=CategoryFactory(), kind="question", title="Moms?",
+        body="?", body_html="<p>?</p>", why="new_member",
+    )  # fmt: skip
+    profile, intro, ask = services.steps(member)
+    assert (intro.done, intro.awaiting) == (False, True)
+    assert (ask.done, ask.awaiting) == (False, True)
+    assert profile.awaiting is False
+    page = member_client.get(reverse("velkomst:welcome")).text
+    assert page.count("Venter på godkendelse") == 2
