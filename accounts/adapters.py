@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django import forms
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Never logged in before: the front page says welcome, not welcome back.
         request.session[FIRST_VISIT] = user.last_login is None
         return super().pre_login(request, user, **kwargs)
+
+    def get_login_redirect_url(self, request):
+        """A member's very first login leads to NETVAERK_FIRST_LOGIN_URL (the
+        newcomer path's welcome page) unless the login form named a page."""
+        if request.session.get(FIRST_VISIT) and settings.NETVAERK_FIRST_LOGIN_URL:
+            return resolve_url(settings.NETVAERK_FIRST_LOGIN_URL)
+        return super().get_login_redirect_url(request)
 
     def get_client_ip(self, request):
         """The visitor's address behind our proxies (NETVAERK_TRUSTED_PROXY_COUNT),

@@ -52,6 +52,21 @@ class ReplyForm(BodyMixin, forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
 
+class OutcomeForm(forms.Form):
+    """ "What did you end up doing?" under the accepted answer (optional)."""
+
+    outcome = MarkdownField(
+        label=_("What did you end up doing?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. A few words on how it went help the next member with the same "
+            "question; they are shown under the accepted answer and found by search."
+        ),
+    )
+
+
 class ThreadForm(BodyMixin, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), empty_label=None

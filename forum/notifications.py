@@ -108,6 +108,28 @@ def notify_accepted(*, post: Post) -> list[Notification]:
     return created
 
 
+def ask_for_outcome(*, thread: Thread, accepted_by: User) -> Notification | None:
+    """Someone else (a moderator) accepted an answer on the asker's question: ask
+    the asker, as the accept button does, what they ended up doing (optional)."""
+    from django.urls import reverse
+
+    if accepted_by.pk == thread.author_id:
+        return None
+    title = thread.title
+    return notifications.notice(
+        recipient=thread.author,
+        actor=accepted_by,
+        link=reverse("forum:outcome_edit", args=[thread.pk]),
+        message=lambda: (
+            gettext(
+                "An answer to “%(title)s” was marked as accepted. What did you end up doing? "
+                "Tell the network (optional)."
+            )
+            % {"title": title}
+        ),
+    )
+
+
 @transaction.atomic
 def notify_reaction(*, post: Post, actor: User) -> None:
     """Thanks are batched: one unread notification per post, with a count."""

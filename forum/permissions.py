@@ -182,6 +182,18 @@ def can_accept_answer(user, thread) -> bool:
     )
 
 
+def can_write_outcome(user, thread) -> bool:
+    """Only the asker writes (and edits) what they ended up doing, once an
+    answer is accepted on their published question."""
+    return (
+        thread.kind == ThreadKind.QUESTION
+        and thread.accepted_post_id is not None
+        and thread.state == State.PUBLISHED
+        and is_member(user)
+        and user.pk == thread.author_id
+    )
+
+
 def can_manage_categories(user) -> bool:
     return is_network_leader(user)
 

@@ -38,6 +38,8 @@ def export(user) -> dict[str, list[dict]]:
             "category__name",
             "created_at",
             "state",
+            "outcome",
+            "outcome_at",
         ),
         "posts": rows(
             Post.objects.filter(author=user).order_by("created_at", "pk"),
@@ -165,6 +167,18 @@ def _delete_posts(user) -> None:
                     post_count=Greatest(F("post_count") - published.get(thread["pk"], 0), 0),
                 )
         Thread.objects.filter(pk__in=solo_ids).delete()
+    # The outcome notes under accepted answers in threads others answered
+    # (reindexed: the accepted answers were found by them).
+    noted = list(
+        Thread.objects.filter(author=user)
+        .exclude(outcome="")
+        .exclude(accepted_post=None)
+        .values_list("accepted_post_id", flat=True)
+    )
+    Thread.objects.filter(author=user).exclude(outcome="").update(
+        outcome="", outcome_html="", outcome_at=None
+    )
+    search.index_posts(noted)
     posts = Post.objects.filter(author=user)
     post_ids = list(posts.values_list("pk", flat=True))
     if not post_ids:

@@ -334,18 +334,43 @@ def post_reply(
 
 
 @transaction.atomic
-def accept_answer(*, thread: Thread, post: Post) -> None:
+def accept_answer(*, thread: Thread, post: Post, accepted_by: User | None = None) -> None:
+    """Mark the answer that solved the question; when someone other than the
+    asker (a moderator) does it, the asker is asked what they ended up doing."""
     if post.thread_id != thread.pk or post.number == 1:
         raise ValueError("only a reply in the same thread can be the accepted answer")
     if thread.accepted_post_id == post.pk:
         return
+    previous_id = thread.accepted_post_id
     Thread.objects.filter(pk=thread.pk).update(accepted_post=post, solved_at=timezone.now())
     notifications.notify_accepted(post=post)
+    if accepted_by is not None and not thread.outcome:
+        notifications.ask_for_outcome(thread=thread, accepted_by=accepted_by)
+    if thread.outcome_html:  # the outcome note moves to the new answer in search
+        search.index_posts([pk for pk in (previous_id, post.pk) if pk])
 
 
 @transaction.atomic
 def unaccept_answer(*, thread: Thread) -> None:
     Thread.objects.filter(pk=thread.pk).update(accepted_post=None, solved_at=None)
+    if thread.outcome_html and thread.accepted_post_id:
+        search.index_posts([thread.accepted_post_id])
+
+
+@transaction.atomic
+def write_outcome(*, thread: Thread, text: str) -> Thread:
+    """The asker's "what I ended up doing" (empty: removed); it is shown under
+    the accepted answer and searched with it."""
+    text = strip_control_chars(text).strip()
+    thread.outcome = text
+    thread.outcome_html = render_markdown(text) if text else ""
+    thread.outcome_at = timezone.now() if text else None
+    Thread.objects.filter(pk=thread.pk).update(
+        outcome=thread.outcome, outcome_html=thread.outcome_html, outcome_at=thread.outcome_at
+    )
+    if thread.accepted_post_id:
+        search.index_posts([thread.accepted_post_id])
+    return thread
 
 
 def mark_read(*, user: User, thread: Thread, number: int) -> None:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("p/<int:pk>/", views.post_permalink, name="post_permalink"),
     path("ulaest/<int:pk>/", views.thread_unread, name="thread_unread"),
     path("p/<int:pk>/accepter/", views.accept_answer, name="accept_answer"),
+    path("udfald/<int:pk>/", views.outcome_edit, name="outcome_edit"),
     path("p/<int:pk>/tak/", views.toggle_reaction, name="toggle_reaction"),
     path("p/<int:pk>/bogmaerke/", views.toggle_bookmark, name="toggle_bookmark"),
     path("bogmaerker/", views.bookmark_list, name="bookmark_list"),

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "moeder",
     "datepolls",
     "mailin",
+    "velkomst",
+    "kaffe",
     "needs",
     "handbook",
     "duties",
@@ -391,6 +393,12 @@ NETVAERK_IMAP_PASSWORD = os.environ.get("NETVAERK_IMAP_PASSWORD", "")
 NETVAERK_IMAP_FOLDER = os.environ.get("NETVAERK_IMAP_FOLDER", "INBOX")
 # Delete fetched mails from the mailbox (else they are only marked as read).
 NETVAERK_INBOUND_DELETE = env_bool("NETVAERK_INBOUND_DELETE", default=False)
+# The newcomer path (velkomst): the forum category (slug) where newcomers
+# introduce themselves, and the duty in the rota whose holders greet them.
+NETVAERK_INTRODUCTION_CATEGORY = os.environ.get("NETVAERK_INTRODUCTION_CATEGORY", "praesentation")
+NETVAERK_GREETER_DUTY = os.environ.get("NETVAERK_GREETER_DUTY", "Velkomstvært")
+# Where a member's first login leads (a URL name or path; empty: LOGIN_REDIRECT_URL).
+NETVAERK_FIRST_LOGIN_URL = "velkomst:welcome"
 # Rate limits for writes in the site, as (count, seconds) per member.
 NETVAERK_RATE_LIMITS = {
     "profile_edit": (30, 3600),
@@ -421,6 +429,8 @@ NETVAERK_RATE_LIMITS = {
     "conversation_write": (120, 3600),
     # Answers to refused mails, per sender address (no answer storms).
     "mail_answer": (5, 3600),
+    # Coffee pairs: signing up, leaving, "we met".
+    "kaffe": (30, 3600),
 }
 # Load tests only: every count above and allauth's are multiplied by this, so a
 # few demo members can stand in for thousands (`make loadtest`). Never in production.
@@ -489,6 +499,9 @@ NETVAERK_RETENTION = {
     "failed_searches_days": env_int("NETVAERK_RETAIN_FAILED_SEARCHES_DAYS", default=365),
     # The record of each mail fetch_mail processed (Message-ID, sender, outcome).
     "inbound_mail_days": env_int("NETVAERK_RETAIN_INBOUND_MAIL_DAYS", default=90),
+    # Who was paired with whom for coffee (at least the 6 months of no repeats);
+    # each month's counts stay.
+    "coffee_pairs_days": env_int("NETVAERK_RETAIN_COFFEE_PAIRS_DAYS", default=365),
 }
 
 # --- Operations: logs, metrics, error reports ------------------------------

@@ -42,5 +42,7 @@ urlpatterns += i18n_patterns(
     path("vagter/", include("duties.urls")),
     path("indsigt/", include("indsigt.urls")),
     path("hjaelp/", include("relay.urls")),
+    path("velkommen/", include("velkomst.urls")),
+    path("kaffe/", include("kaffe.urls")),
     prefix_default_language=False,
 )

@@ -160,6 +160,54 @@ def _calendar_settings(count, user):
     return reverse("moeder:calendar_feed_settings")
 
 
+def _outcome_edit(count, user):
+    thread = ThreadFactory(author=user, kind="question")
+    replies = [
+        forum_services.post_reply(thread=thread, author=UserFactory(), body=f"Svar {n}")
+        for n in range(count)
+    ]
+    forum_services.accept_answer(thread=thread, post=replies[-1])
+    return reverse("forum:outcome_edit", args=[thread.pk])
+
+
+def _welcome(count, user):
+    from tests.duties.factories import DutyFactory, DutySlotFactory
+
+    duty = DutyFactory(name="Velkomstvært")
+    now = timezone.now()
+    for n in range(count):
+        DutySlotFactory(
+            duty=duty, member=UserFactory(), starts_at=now - timedelta(minutes=60 + n),
+            ends_at=now + timedelta(hours=1),
+        )  # fmt: skip
+    ThreadFactory.create_batch(count, author=user)
+    return reverse("velkomst:welcome")
+
+
+def _kaffe_index(count, user):
+    from datetime import date
+
+    from kaffe import services as kaffe_services
+
+    kaffe_services.join(member=user, place="online")
+    for n in range(count):  # one pair a month, with someone new each time
+        other = UserFactory()
+        kaffe_services.join(member=other, place="online")
+        kaffe_services.run_round(today=date(2000 + n, 1, 1), send=False)
+        kaffe_services.leave(member=other)
+    return reverse("kaffe:index")
+
+
+def _kaffe_counts(count, user):
+    from datetime import date
+
+    from kaffe.models import CoffeeRound
+
+    for n in range(count):
+        CoffeeRound.objects.create(month=date(2000 + n, 1, 1), signed_up=n)
+    return reverse("kaffe:counts")
+
+
 # page: (who looks, how to fill it, the cap)
 def _network_health(count, user):
     from moderation.models import Flag, FlagReason
@@ -196,6 +244,10 @@ PAGES = {
     "forum:similar": ("member", _similar, 11),  # +1: compounds split against the vocabulary
     "forum:thread_create": ("member", _thread_create, 8),
     "forum:reply_create": ("member", _reply_create, 8),
+    "forum:outcome_edit": ("member", _outcome_edit, 6),
+    "velkomst:welcome": ("member", _welcome, 24),  # the first visit finds the greeters
+    "kaffe:index": ("member", _kaffe_index, 8),
+    "kaffe:counts": ("network_leader", _kaffe_counts, 7),
     "moderation:index": ("moderator", _moderation_index, 12),
     "moderation:member_detail": ("moderator", _moderation_member, 14),
     "moderation:category_moderators": ("network_leader", _category_moderators, 8),

@@ -181,6 +181,11 @@ class Thread(models.Model):
     )
     # When the answer was accepted (the personal digest's "newly solved").
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    # "What did you end up doing?": the asker's note under the accepted answer
+    # (closing the loop; searchable with the accepted answer).
+    outcome = models.TextField(_("what I ended up doing"), max_length=2000, blank=True)
+    outcome_html = models.TextField(editable=False, blank=True)
+    outcome_at = models.DateTimeField(_("outcome written"), null=True, blank=True)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     lock_reason = models.CharField(_("why it is locked"), max_length=300, blank=True)

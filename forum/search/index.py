@@ -21,6 +21,9 @@ def _document(post: Post) -> tuple[str, str, str]:
     title = thread.title if post.number == 1 else ""
     tags = " ".join(t.name for t in thread.tags.all()) if post.number == 1 else ""
     body = html.unescape(strip_tags(post.body_html))
+    if post.pk == thread.accepted_post_id and thread.outcome_html:
+        # The asker's outcome note is found with the answer it closes.
+        body = f"{body} {html.unescape(strip_tags(thread.outcome_html))}"
     return title, tags, body
 
 

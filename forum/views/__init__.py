@@ -21,6 +21,7 @@ from forum.views.lists import category_detail, index, latest, tag_detail, unansw
 from forum.views.posts import (
     accept_answer,
     bookmark_list,
+    outcome_edit,
     post_edit,
     post_history,
     revision_restore,
@@ -54,6 +55,7 @@ __all__ = [
     "latest",
     "mailing_list_settings",
     "mailing_list_unsubscribe",
+    "outcome_edit",
     "post_edit",
     "post_history",
     "post_permalink",

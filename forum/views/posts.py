@@ -13,6 +13,7 @@ from accounts.permissions import require
 from forum import services
 from forum.forms import (
     EditPostForm,
+    OutcomeForm,
 )
 from forum.models import (
     Bookmark,
@@ -24,9 +25,10 @@ from forum.permissions import (
     can_react,
     can_restore_revision,
     can_view_history,
+    can_write_outcome,
     visible_posts,
 )
-from forum.views.common import _post_or_404
+from forum.views.common import _post_or_404, _thread_or_404
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
@@ -43,9 +45,29 @@ def accept_answer(request, pk):
     else:
         if post.number == 1:
             raise Http404
-        services.accept_answer(thread=thread, post=post)
+        services.accept_answer(thread=thread, post=post, accepted_by=request.user)
         messages.success(request, _("The answer is marked as accepted. Thank you!"))
+        thread.accepted_post_id = post.pk
+        if can_write_outcome(request.user, thread) and not thread.outcome:
+            # Closing the loop: ask (optionally) what the asker ended up doing.
+            return redirect("forum:outcome_edit", pk=thread.pk)
     return redirect(post.get_absolute_url())
+
+
+@login_required
+@limit_writes("forum_post")
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request, pk):
+    """The asker's "What did you end up doing?", shown under the accepted answer."""
+    thread = _thread_or_404(request.user, pk)
+    require(can_write_outcome(request.user, thread))
+    form = OutcomeForm(request.POST or None, initial={"outcome": thread.outcome})
+    if request.method == "POST" and form.is_valid():
+        services.write_outcome(thread=thread, text=form.cleaned_data["outcome"])
+        if thread.outcome:
+            messages.success(request, _("Thank you! Your outcome is shown under the answer."))
+        return redirect(thread)
+    return render(request, "forum/outcome_form.html", {"thread": thread, "form": form})
 
 
 @login_required

@@ -35,6 +35,7 @@ from forum.permissions import (
     can_see_post_body,
     can_start_thread,
     can_view_history,
+    can_write_outcome,
     reachable_threads,
     threads_behind_login,
     visible_categories,
@@ -120,6 +121,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
             "draft": draft,
             "follow_level": _follow_level(request.user, thread),
             "can_accept": accepting,
+            "can_write_outcome": can_write_outcome(user, thread),
             "show_accepted": thread.accepted_post_id is not None
             and thread.accepted_post.state == State.PUBLISHED,
             "tools": thread_tools.render(request, thread=thread),
@@ -245,6 +247,10 @@ def thread_create(request):
             initial["category"] = categories.filter(slug=request.GET["kategori"]).first()
         if request.GET.get("titel"):
             initial["title"] = request.GET["titel"][:150]
+        if request.GET.get("type") in ThreadKind.values:
+            initial["kind"] = request.GET["type"]
+        if request.GET.get("tekst"):  # a prefilled text, e.g. the newcomer's introduction
+            initial["body"] = request.GET["tekst"][:2000]
     initial.update(_take_unsent(request))
     form = ThreadForm(request.POST or None, categories=categories, initial=initial)
     form.enable_autosave(reverse("forum:thread_create"))

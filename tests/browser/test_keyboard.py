@@ -155,7 +155,12 @@ def test_ask_answer_and_accept_with_the_keyboard_alone(site, page, browser):
     follow(page, page.get_by_role("link", name=re.compile("Henning Hjælper svarede")))
     expect(page).to_have_url(re.compile(r"#post-\d+$"))
     press(page, page.get_by_role("button", name="Markér som accepteret svar"), "Space")
+    # What the asker ended up doing, typed and saved with the keyboard too.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hvad endte du med at gøre?")
+    type_into(page, page.get_by_label("Hvad endte du med at gøre?"), "Jeg valgte Henning.")
+    press(page, page.get_by_role("button", name="Gem"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Løst")
+    expect(page.locator(".accepted-outcome")).to_contain_text("Jeg valgte Henning.")
     assert Thread.objects.get().accepted_post.author.email == "helper@example.com"
 
 

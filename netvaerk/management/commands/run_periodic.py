@@ -22,9 +22,11 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from kaffe import services as coffee_services
 from mailin.fetch import fetch as fetch_mail
 from netvaerk.locks import exclusive
 from notifications import services as notification_services
+from velkomst import services as welcome_services
 
 LOCK_SECONDS = 3600
 
@@ -32,6 +34,11 @@ LOCK_SECONDS = 3600
 def run_daily(command: BaseCommand) -> None:
     sent = notification_services.send_daily_digests()
     command.stdout.write(f"Sent {sent} daily summaries.")
+    checkins = welcome_services.send_checkins()
+    command.stdout.write(f"Sent {checkins} newcomer check-in mails.")
+    coffee = coffee_services.run_due()  # the month's coffee pairs, once a month
+    if coffee is not None:
+        command.stdout.write(f"Paired {coffee.paired} of {coffee.signed_up} for coffee.")
 
 
 def run_cleanup(command: BaseCommand) -> None:

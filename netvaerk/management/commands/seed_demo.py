@@ -10,6 +10,11 @@ from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
 from relay import demo as relay_demo
+from kaffe import demo as kaffe_demo
+from moderation import demo as moderation_demo
+from moeder import demo as moeder_demo
+from needs import demo as needs_demo
+from velkomst import demo as velkomst_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +31,8 @@ class Command(BaseCommand):
             created = datepolls_demo.seed() or created
             created = indsigt_demo.seed() or created
             created = relay_demo.seed() or created
+            created = velkomst_demo.seed() or created
+            created = kaffe_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:

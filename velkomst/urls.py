@@ -1,0 +1,9 @@
+from django.urls import path
+
+from velkomst import views
+
+app_name = "velkomst"
+
+urlpatterns = [
+    path("", views.welcome, name="welcome"),
+]
