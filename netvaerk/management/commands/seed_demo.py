@@ -6,14 +6,11 @@ from datepolls import demo as datepolls_demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
 from indsigt import demo as indsigt_demo
-from moderation import demo as moderation_demo
-from moeder import demo as moeder_demo
-from needs import demo as needs_demo
-from relay import demo as relay_demo
 from kaffe import demo as kaffe_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
+from relay import demo as relay_demo
 from velkomst import demo as velkomst_demo
 
 
