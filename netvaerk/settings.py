@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "needs",
     "handbook",
     "duties",
+    "imports",
 ]
 
 MIDDLEWARE = [
