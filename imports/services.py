@@ -177,7 +177,10 @@ class Writer:
         if self.dry_run:
             known.update({p: 0 for p in parents & self.seen_in_run})
         with transaction.atomic():
-            self._resolve_authors({e.author.key: e.author for e in entries})
+            authors: dict[str, Author] = {}
+            for entry in entries:
+                authors.setdefault(entry.author.key, entry.author)
+            self._resolve_authors(authors)
             if self.dry_run:
                 self._count_dry(entries, unique, existing, known)
             else:
@@ -231,6 +234,9 @@ class Writer:
         thread_of: dict[str, int] = dict(known)
         for entry, thread in zip(starts, threads, strict=True):
             thread_of[entry.source_id] = thread.pk
+        for entry in entries:  # a reply to a reply: the thread of its parent
+            if entry.parent_id:
+                thread_of[entry.source_id] = thread_of[entry.parent_id]
         self._write_tags(starts, threads)
         # Numbers: after the last post of threads that exist already.
         old_threads = {thread_of[e.parent_id] for e in entries if e.parent_id} - {
@@ -252,8 +258,7 @@ class Writer:
         htmls = render_markdown_many(bodies)
         posts = []
         for entry, body_html in zip(entries, htmls, strict=True):
-            thread_id = thread_of[entry.source_id if not entry.parent_id else entry.parent_id]
-            thread_of[entry.source_id] = thread_id
+            thread_id = thread_of[entry.source_id]
             if body_html is None:
                 self.report.warn(entry.source_id, "text shown as plain text (too costly to format)")
                 body_html = _fallback_html(entry.body)
