@@ -466,3 +466,59 @@ def take_over_placeholders(*, user: User, email: str) -> int:
     )
     User.objects.filter(pk__in=placeholder_ids, is_active=False).delete()
     return moved
+
+
+# --- Imports started from the site -------------------------------------------------
+
+
+def start_upload(*, upload, format: str, category: Category | None, started_by: User) -> ImportRun:
+    """Keep the uploaded file and queue its import for the task worker."""
+    from django.conf import settings
+
+    from imports import tasks
+
+    folder = settings.NETVAERK_IMPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}-{slugify(upload.name)[:60] or 'upload'}"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            format=format,
+            source_name=upload.name[:200],
+            category=category,
+            started_by=started_by,
+            upload_path=str(path),
+            bytes_total=upload.size,
+        )
+        transaction.on_commit(lambda: tasks.run_uploaded_import.enqueue(run_id=run.pk))
+    return run
+
+
+def run_upload(*, run_id: int) -> int:
+    """The task: check the file, import it, remove it. Returns posts created."""
+    from pathlib import Path
+
+    from imports.formats import READERS
+    from imports.sources import ImportInputError
+
+    run = ImportRun.objects.select_related("category").get(pk=run_id)
+    if run.is_finished:
+        return 0
+    path = Path(run.upload_path)
+    check, read = READERS[run.format]
+    try:
+        check(path)
+    except ImportInputError as error:
+        run.state, run.error, run.finished_at = RunState.FAILED, str(error), timezone.now()
+        run.save()
+        path.unlink(missing_ok=True)
+        return 0
+    report = Report()
+    try:
+        run_import(run=run, entries=read(path, report), report=report, category=run.category)
+    except Exception:
+        return run.posts
+    path.unlink(missing_ok=True)
+    return run.posts

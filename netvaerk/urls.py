@@ -40,5 +40,6 @@ urlpatterns += i18n_patterns(
     path("behov/", include("needs.urls")),
     path("haandbog/", include("handbook.urls")),
     path("vagter/", include("duties.urls")),
+    path("import/", include("imports.urls")),
     prefix_default_language=False,
 )
