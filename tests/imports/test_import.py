@@ -159,11 +159,11 @@ def test_corpus_format_lines(tmp_path):
 @pytest.mark.parametrize(
     ("fmt", "content", "message"),
     [
-        ("jsonl", b"", "empty"),
-        ("jsonl", b"not json at all\n", "not a JSONL"),
-        ("mbox", b"Hello, this is no mailbox\n", "not a mbox"),
-        ("slack", b"PK\x03\x04broken", "damaged"),
-        ("stackexchange", b"PK\x03\x04broken", "damaged"),
+        ("jsonl", b"", "tom"),
+        ("jsonl", b"not json at all\n", "ikke en JSONL"),
+        ("mbox", b"Hello, this is no mailbox\n", "ikke en mbox"),
+        ("slack", b"PK\x03\x04broken", "beskadiget"),
+        ("stackexchange", b"PK\x03\x04broken", "beskadiget"),
     ],
 )
 def test_bad_input_is_refused_before_anything_is_written(tmp_path, fmt, content, message):
@@ -183,7 +183,7 @@ def test_billion_laughs_is_refused(tmp_path):
     folder = tmp_path / "dump"
     folder.mkdir()
     (folder / "Posts.xml").write_text(BILLION_LAUGHS)
-    with pytest.raises(CommandError, match="not safe"):
+    with pytest.raises(CommandError, match="ikke sikker"):
         _run(folder, fmt="stackexchange")
     assert not Post.objects.exists()
 

@@ -83,4 +83,4 @@ def test_a_file_over_the_limit_is_refused_on_the_form(leader_client, tmp_path):
             reverse("imports:run_list"), {"file": upload, "format": "mbox"}
         )
     assert response.status_code == 200 and not ImportRun.objects.exists()
-    assert "larger than 0 MB" in response.content.decode()
+    assert "større end 0 MB" in response.content.decode()
