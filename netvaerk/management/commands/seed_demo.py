@@ -5,6 +5,7 @@ from accounts import demo
 from datepolls import demo as datepolls_demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
+from imports import demo as imports_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             created = moeder_demo.seed() or created
             created = needs_demo.seed() or created
             created = datepolls_demo.seed() or created
+            created = imports_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
