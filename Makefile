@@ -12,6 +12,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/netvaerk
 PYTEST_ARGS ?=
 
 .PHONY: help setup migrate demo run worker test test-fast test-browser test-postgres \
+	bench-import bench-import-postgres \
 	lint format messages check-deploy lock clean bench bench-postgres bench-search \
 	bench-search-postgres bench-relay bench-relay-postgres prod-local loadtest
 
@@ -163,6 +164,16 @@ bench-postgres: setup
 	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"
 	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py forum_benchmark $(BENCH_ARGS)
+
+bench-import: setup
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py import_benchmark $(BENCH_ARGS)
+
+bench-import-postgres: setup
+	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py import_benchmark $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

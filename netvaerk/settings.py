@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "duties",
     "indsigt",
     "relay",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,10 @@ STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
 # Uploaded files (none yet from members; backups include the folder).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Imports uploaded by network leaders wait here for the task worker (not served).
+NETVAERK_IMPORT_DIR = Path(os.environ.get("NETVAERK_IMPORT_DIR", str(BASE_DIR / "import-uploads")))
+# The largest file a leader may upload for an import (the command line has no limit).
+NETVAERK_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("NETVAERK_IMPORT_MAX_UPLOAD_MB", "200"))
 # Where `manage.py backup` writes its archives.
 NETVAERK_BACKUP_DIR = Path(os.environ.get("NETVAERK_BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {
@@ -410,6 +415,7 @@ NETVAERK_RATE_LIMITS = {
     "handbook_edit": (30, 3600),
     "search": (30, 60),
     "duty_change": (60, 3600),
+    "forum_import": (10, 3600),
     "forum_thread": (10, 3600),
     # Autosaved drafts and previews (every few seconds while typing).
     "draft": (600, 3600),

@@ -44,5 +44,6 @@ urlpatterns += i18n_patterns(
     path("hjaelp/", include("relay.urls")),
     path("velkommen/", include("velkomst.urls")),
     path("kaffe/", include("kaffe.urls")),
+    path("import/", include("imports.urls")),
     prefix_default_language=False,
 )

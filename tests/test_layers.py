@@ -21,6 +21,7 @@ LAYERS = {
     "moderation": 4,
     "handbook": 4,
     "duties": 4,
+    "imports": 4,
     "moeder": 5,
     "relay": 5,
     "velkomst": 5,

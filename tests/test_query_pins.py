@@ -230,8 +230,39 @@ def _mailing_list(count, user):
     return reverse("forum:mailing_list_settings")
 
 
+def _import_runs(count, user):
+    from imports.models import ImportRun
+
+    category = CategoryFactory()
+    for i in range(count):
+        ImportRun.objects.create(
+            format="mbox", source_name=f"liste{i}.mbox", category=category, started_by=user
+        )
+    return reverse("imports:run_list")
+
+
+def _import_run(count, user):
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        format="mbox",
+        source_name="liste.mbox",
+        category=CategoryFactory(),
+        started_by=user,
+        state="done",
+        report={
+            "skipped": [["<a@b>", "bounce"]] * count,
+            "warnings": [],
+            "attachments": [["<a@b>", "x.pdf"]] * count,
+        },
+    )
+    return run.get_absolute_url()
+
+
 PAGES = {
     "forum:mailing_list_settings": ("member", _mailing_list, 6),
+    "imports:run_list": ("network_leader", _import_runs, 6),
+    "imports:run_detail": ("network_leader", _import_run, 5),
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),

@@ -237,3 +237,30 @@ def _batches(posts, after_pk: int, size: int):
     while batch := list(posts.filter(pk__gt=after_pk)[:size]):
         yield batch
         after_pk = batch[-1].pk
+
+
+def index_documents(documents: list[tuple[int, str, str, str]], vocabulary: set[str]) -> None:
+    """Index new posts from their (id, title, tags, body HTML) in one go, as
+    `index_post` would (imports): their words join `vocabulary` (the caller's
+    copy of the stored vocabulary) and the stored vocabulary first."""
+    plain = []
+    words: set[str] = set()
+    for pk, title, tags, body_html in documents:
+        body = html.unescape(strip_tags(body_html))
+        plain.append((pk, title, tags, body))
+        words |= {
+            w
+            for w in words_of(f"{title} {tags} {body}")
+            if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS
+        }
+    new = words - vocabulary
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=w) for w in new), ignore_conflicts=True, batch_size=5000
+    )
+    vocabulary |= new
+    _write_index(
+        [
+            (pk, title, tags, f"{body} {_compound_text(f'{title} {tags} {body}', vocabulary)}")
+            for pk, title, tags, body in plain
+        ]
+    )

@@ -5,6 +5,7 @@ from accounts import demo
 from datepolls import demo as datepolls_demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
+from imports import demo as imports_demo
 from indsigt import demo as indsigt_demo
 from kaffe import demo as kaffe_demo
 from moderation import demo as moderation_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             created = relay_demo.seed() or created
             created = velkomst_demo.seed() or created
             created = kaffe_demo.seed() or created
+            created = imports_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
