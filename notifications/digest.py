@@ -117,16 +117,17 @@ def _load(queryset, limit: int | None = None):
     return list(queryset[:limit] if limit else queryset)
 
 
-def build(users: list[User], now: datetime) -> list[Digest]:
+def build(users: list[User], now: datetime, *, notifications: bool = True) -> list[Digest]:
     """The digests of a batch of members (loaded with `with_access()`, skills
     prefetched, `digest_frequency` annotated), empty ones left out. A fixed
-    number of queries for the batch, whatever its size."""
+    number of queries for the batch, whatever its size. `notifications` False
+    leaves out the unread notifications (the page shows them elsewhere)."""
     for user in users:
         user.digest_since = now - PERIOD_LENGTH.get(user.digest_frequency, timedelta(days=7))
     found = {}
     for section in digest_sections:
         found[section.name] = section.collect(users, now)
-    pending = _pending_notifications(users)
+    pending = _pending_notifications(users) if notifications else {}
     digests = []
     for user in users:
         digest = Digest(user=user, period=period_of(user.digest_frequency, now))
@@ -182,6 +183,28 @@ def _pending_notifications(users: list[User]) -> dict[int, list[Notification]]:
     return by_user
 
 
+def overview(user: User, now: datetime | None = None) -> tuple[str, list[Section]]:
+    """ "Din oversigt": what the member's digest would hold now, for the page in
+    the site (the mail is never the only place to see it). Returns the
+    frequency the period is counted by and the sections with content; a member
+    who chose no digest sees the last week. The same sections and the same
+    permission rules as the mail."""
+    now = now or timezone.now()
+    frequency = frequency_of(user)
+    if frequency == DigestFrequency.NEVER:
+        frequency = DigestFrequency.WEEKLY
+    users = _load(User.objects.members().filter(pk=user.pk, erased_at=None))
+    if not users:
+        return frequency, []
+    users[0].digest_frequency = frequency
+    digests = build(users, now, notifications=False)
+    return frequency, (digests[0].sections if digests else [])
+
+
+def overview_url() -> str:
+    return absolute_url(reverse("notifications:digest_overview"))
+
+
 # --- Unsubscribing -----------------------------------------------------------------
 
 
@@ -224,6 +247,7 @@ def render(digest: Digest) -> EmailMultiAlternatives:
             "base_url": base_url(),
             "unsubscribe_url": token_url,
             "settings_url": absolute_url(reverse("notifications:digest_settings")),
+            "overview_url": overview_url(),
         }
         subject = " ".join(
             render_to_string("notifications/email/digest_subject.txt", context).split()

@@ -160,6 +160,22 @@ def _calendar_settings(count, user):
     return reverse("moeder:calendar_feed_settings")
 
 
+def _digest_overview(count, user):
+    from forum.models import CategoryFollow
+    from tests.factories import PostFactory, SkillFactory
+
+    user.region = "midtjylland"
+    user.save(update_fields=["region"])
+    user.skills.add(SkillFactory(name="moms"))
+    category = CategoryFactory()
+    CategoryFollow.objects.create(user=user, category=category)
+    ThreadFactory.create_batch(count, title="Moms igen")
+    for thread in ThreadFactory.create_batch(count, category=category):
+        forum_services.accept_answer(thread=thread, post=PostFactory(thread=thread))
+    MeetupFactory.create_batch(count, regions=["midtjylland"])
+    return reverse("notifications:digest_overview")
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
@@ -184,6 +200,7 @@ PAGES = {
     "moeder:meetup_answers": ("organiser", _meetup_answers, 10),
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
+    "notifications:digest_overview": ("member", _digest_overview, 20),
 }
 
 
