@@ -118,3 +118,24 @@ post_edited_by_moderator = Hook(
     as ``receiver(*, post, moderator, reason)``; ``post`` is the edited Post with
     its thread loaded. Return value ignored.""",
 )
+
+
+# --- Search and similar threads --------------------------------------------------
+
+search_panels = PanelSocket(
+    "forum.search_panels",
+    """Boxes above the search results (/forum/soeg/), e.g. viden's knowledge
+    cards that match the search.
+
+    Context function: ``context(*, request, text) -> dict | None``; ``text`` is
+    the searched text (never empty). At most two queries.""",
+)
+
+similar_panels = PanelSocket(
+    "forum.similar_panels",
+    """Boxes beside the "similar threads" list under a new thread's title (the
+    live htmx list and the preview), e.g. viden's knowledge cards on the topic.
+
+    Context function: ``context(*, request, title) -> dict | None``; ``title`` is
+    what the member typed (may be empty). At most two queries.""",
+)

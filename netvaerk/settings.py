@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "needs",
     "handbook",
     "duties",
+    "viden",
 ]
 
 MIDDLEWARE = [
@@ -394,6 +395,7 @@ NETVAERK_RATE_LIMITS = {
     "moeder_feed": (20, 3600),
     "needs": (60, 3600),
     "datepolls": (120, 3600),
+    "viden": (60, 3600),
     "privacy_export": (5, 86400),
     "privacy_delete": (10, 3600),
     "privacy_edit": (30, 3600),

@@ -20,6 +20,7 @@ LAYERS = {
     "moderation": 4,
     "handbook": 4,
     "duties": 4,
+    "viden": 4,
     "moeder": 5,
     "needs": 6,
     "datepolls": 6,

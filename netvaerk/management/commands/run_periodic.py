@@ -1,6 +1,6 @@
 """The periodic jobs, for cron or a systemd timer (deploy/netvaerk-*.timer).
 
-    manage.py run_periodic daily     # daily summaries by mail
+    manage.py run_periodic daily     # daily summaries by mail, knowledge card reminders
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
 
 Each job runs in this process under a lock shared by every server (the cache),
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from netvaerk.locks import exclusive
 from notifications import services as notification_services
+from viden import services as viden_services
 
 LOCK_SECONDS = 3600
 
@@ -29,6 +30,8 @@ LOCK_SECONDS = 3600
 def run_daily(command: BaseCommand) -> None:
     sent = notification_services.send_daily_digests()
     command.stdout.write(f"Sent {sent} daily summaries.")
+    reminded = viden_services.send_review_reminders()
+    command.stdout.write(f"Reminded owners of {reminded} knowledge cards due for review.")
 
 
 def run_cleanup(command: BaseCommand) -> None:
