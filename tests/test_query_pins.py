@@ -176,6 +176,45 @@ def _digest_overview(count, user):
     return reverse("notifications:digest_overview")
 
 
+def _solved_cards(count, user):
+    from viden import services as viden_services
+
+    cards = []
+    for thread in ThreadFactory.create_batch(count, author=user):
+        from tests.factories import PostFactory
+
+        forum_services.accept_answer(thread=thread, post=PostFactory(thread=thread))
+        cards.append(
+            viden_services.create_card(
+                thread=thread, author=user, title=thread.title, body="Svar", tags_text="moms, eu"
+            )
+        )
+    return cards
+
+
+def _card_list(count, user):
+    _solved_cards(count, user)
+    return reverse("viden:card_list")
+
+
+def _card_history(count, user):
+    from viden import services as viden_services
+
+    card = _solved_cards(1, user)[0]
+    for n in range(count):
+        viden_services.edit_card(card=card, editor=user, title=card.title, body=f"Ny {n}")
+    return reverse("viden:card_history", args=[card.pk])
+
+
+def _card_detail(count, user):
+    from viden.models import CardSource
+
+    cards = _solved_cards(count, user)
+    for card in cards[1:]:
+        CardSource.objects.create(card=cards[0], thread=card.threads.get())
+    return cards[0].get_absolute_url()
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
@@ -201,6 +240,9 @@ PAGES = {
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
     "notifications:digest_overview": ("member", _digest_overview, 20),
+    "viden:card_list": ("member", _card_list, 6),
+    "viden:card_history": ("member", _card_history, 6),
+    "viden:card_detail": ("member", _card_detail, 7),
 }
 
 
