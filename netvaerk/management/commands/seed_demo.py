@@ -8,6 +8,7 @@ from forum import demo as forum_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
+from viden import demo as viden_demo
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             created = moeder_demo.seed() or created
             created = needs_demo.seed() or created
             created = datepolls_demo.seed() or created
+            created = viden_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
