@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "handbook",
     "duties",
     "viden",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -396,6 +397,7 @@ NETVAERK_RATE_LIMITS = {
     "needs": (60, 3600),
     "datepolls": (120, 3600),
     "viden": (60, 3600),
+    "letters": (60, 3600),
     "privacy_export": (5, 86400),
     "privacy_delete": (10, 3600),
     "privacy_edit": (30, 3600),

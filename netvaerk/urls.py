@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("moeder/", include("datepolls.urls")),
     path("behov/", include("needs.urls")),
     path("viden/", include("viden.urls")),
+    path("brev/", include("letters.urls")),
     path("haandbog/", include("handbook.urls")),
     path("vagter/", include("duties.urls")),
     prefix_default_language=False,

@@ -24,6 +24,7 @@ LAYERS = {
     "moeder": 5,
     "needs": 6,
     "datepolls": 6,
+    "letters": 7,
 }
 
 # The project's wiring: may import any app, and no app module may import it.

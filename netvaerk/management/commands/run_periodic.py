@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from letters import services as letter_services
 from netvaerk.locks import exclusive
 from notifications import services as notification_services
 from viden import services as viden_services
@@ -32,6 +33,8 @@ def run_daily(command: BaseCommand) -> None:
     command.stdout.write(f"Sent {sent} daily summaries.")
     reminded = viden_services.send_review_reminders()
     command.stdout.write(f"Reminded owners of {reminded} knowledge cards due for review.")
+    resumed = letter_services.resume_sending()
+    command.stdout.write(f"Resumed sending {resumed} network letters.")
 
 
 def run_cleanup(command: BaseCommand) -> None:
