@@ -215,6 +215,42 @@ def _card_detail(count, user):
     return cards[0].get_absolute_url()
 
 
+def _sent_letters(count, user):
+    from letters import services as letter_services
+    from letters.models import Letter
+
+    for n in range(count):
+        letter = letter_services.create_letter(
+            author=user, title=f"Brev {n}", intro="Hej", body="", audience="public", picked={}
+        )
+        Letter.objects.filter(pk=letter.pk).update(status="sent", sent_at=timezone.now())
+    return reverse("letters:letter_list")
+
+
+def _letter_detail(count, user):
+    from letters import services as letter_services
+    from tests.factories import PostFactory
+    from tests.needs.factories import NeedFactory
+
+    threads = ThreadFactory.create_batch(count)
+    for thread in threads:
+        forum_services.accept_answer(thread=thread, post=PostFactory(thread=thread))
+    letter = letter_services.create_letter(
+        author=user,
+        title="Brev",
+        intro="Hej",
+        body="Mere",
+        audience="public",
+        picked={
+            "threads": threads,
+            "meetups": MeetupFactory.create_batch(count),
+            "needs": NeedFactory.create_batch(count),
+            "cards": [c for c in _solved_cards(count, user)],
+        },
+    )
+    return letter.get_absolute_url()
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
     "forum:tag_detail": ("member", _tag_page, 8),
@@ -226,7 +262,7 @@ PAGES = {
     "forum:failed_search_list": ("network_leader", _failed_searches, 6),
     "forum:synonym_list": ("network_leader", _synonyms, 6),
     "forum:post_history": ("member", _post_history, 8),
-    "forum:similar": ("member", _similar, 10),
+    "forum:similar": ("member", _similar, 12),  # + viden's cards (2)
     "forum:thread_create": ("member", _thread_create, 8),
     "forum:reply_create": ("member", _reply_create, 8),
     "moderation:index": ("moderator", _moderation_index, 12),
@@ -239,10 +275,12 @@ PAGES = {
     "moeder:meetup_answers": ("organiser", _meetup_answers, 10),
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
-    "notifications:digest_overview": ("member", _digest_overview, 20),
+    "notifications:digest_overview": ("member", _digest_overview, 24),
     "viden:card_list": ("member", _card_list, 6),
     "viden:card_history": ("member", _card_history, 6),
     "viden:card_detail": ("member", _card_detail, 7),
+    "letters:letter_list": ("member", _sent_letters, 6),
+    "letters:letter_detail": ("network_leader", _letter_detail, 10),
 }
 
 
