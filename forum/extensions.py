@@ -139,3 +139,11 @@ similar_panels = PanelSocket(
     Context function: ``context(*, request, title) -> dict | None``; ``title`` is
     what the member typed (may be empty). At most two queries.""",
 )
+
+thread_started = Hook(
+    "forum.thread_started",
+    """Called by ``forum.services.start_thread`` inside its transaction after a
+    thread and its first post were created (published), as ``receiver(*,
+    thread, post)``; ``thread.category`` is loaded. E.g. letters mails a new
+    thread in an "always mailed" category to every member. Return value ignored.""",
+)

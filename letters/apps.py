@@ -10,7 +10,7 @@ class LettersConfig(AppConfig):
         from accounts.extensions import personal_data
         from letters import permissions
         from letters.personal_data import PART
-        from netvaerk.extensions import MenuEntry
+        from netvaerk.extensions import MenuEntry, Panel
         from netvaerk.menus import main_menu
 
         main_menu.register(
@@ -26,3 +26,16 @@ class LettersConfig(AppConfig):
             )
         )
         personal_data.register(PART)
+
+        from forum import extensions as forum
+        from letters import plugins, services
+
+        forum.thread_started.connect("letters.announcements", services.thread_started)
+        forum.thread_panels.register(
+            Panel(
+                "letters.announcement_progress",
+                "letters/_announcement_progress.html",
+                plugins.announcement_progress,
+                order=5,
+            )
+        )

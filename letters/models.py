@@ -25,9 +25,15 @@ class LetterAudience(models.TextChoices):
     MEMBERS = "members", _("Members only")
 
 
+class LetterKind(models.TextChoices):
+    LETTER = "letter", _("Network letter")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
 class LetterQuerySet(models.QuerySet):
     def sent(self):
-        return self.exclude(status=LetterStatus.DRAFT)
+        """Sent (or sending) issues of the network letter, not announcements."""
+        return self.exclude(status=LetterStatus.DRAFT).filter(kind=LetterKind.LETTER)
 
 
 class Letter(models.Model):
@@ -44,6 +50,11 @@ class Letter(models.Model):
         max_length=10,
         choices=LetterAudience.choices,
         default=LetterAudience.PUBLIC,
+    )
+    kind = models.CharField(max_length=15, choices=LetterKind.choices, default=LetterKind.LETTER)
+    # An announcement: the new thread in an "always mailed" category it mails.
+    announced_thread = models.OneToOneField(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     threads = models.ManyToManyField(Thread, blank=True, related_name="+")
     meetups = models.ManyToManyField(Meetup, blank=True, related_name="+")
@@ -99,12 +110,17 @@ class LetterDelivery(models.Model):
 
 
 class LetterOptOut(models.Model):
-    """The member wants no network letters (one-click unsubscribe)."""
+    """The member wants no network letters, or no announcements (one-click
+    unsubscribe from either)."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=15, choices=LetterKind.choices, default=LetterKind.LETTER)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="letters_one_opt_out_per_kind")
+        ]
 
     def __str__(self):
         return str(self.user_id)

@@ -21,7 +21,14 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from forum.models import Access, State, Thread
-from letters.models import Letter, LetterDelivery, LetterOptOut, LetterStatus
+from letters.models import (
+    Letter,
+    LetterAudience,
+    LetterDelivery,
+    LetterKind,
+    LetterOptOut,
+    LetterStatus,
+)
 from moeder.models import Meetup, MeetupStatus
 from needs.models import Need, NeedStatus
 from netvaerk.mail import enqueue_message
@@ -99,6 +106,8 @@ def pieces(letter: Letter, *, public: bool = False) -> Pieces:
         needs=list(letter.needs.exclude(status=NeedStatus.CLOSED).order_by("title")),
         cards=list(_readable_cards(levels, letter.cards.all()).order_by("title")),
     )
+    if letter.announced_thread_id:
+        found.threads.insert(0, letter.announced_thread)
     for piece in [*found.threads, *found.meetups, *found.needs, *found.cards]:
         piece.letter_url = absolute_url(piece.get_absolute_url())
     return found
@@ -202,16 +211,22 @@ def render(letter: Letter) -> Rendered:
     )
 
 
-def unsubscribe_url(user: User) -> str:
+UNSUBSCRIBE_VIEWS = {
+    LetterKind.LETTER: "letters:letter_unsubscribe",
+    LetterKind.ANNOUNCEMENT: "letters:announcement_unsubscribe",
+}
+
+
+def unsubscribe_url(user: User, kind: str = LetterKind.LETTER) -> str:
     from django.urls import reverse
 
-    return absolute_url(
-        reverse("letters:letter_unsubscribe", kwargs={"token": unsubscribe_token(user)})
-    )
+    return absolute_url(reverse(UNSUBSCRIBE_VIEWS[kind], kwargs={"token": unsubscribe_token(user)}))
 
 
-def message_for(rendered: Rendered, user: User) -> EmailMultiAlternatives:
-    url = unsubscribe_url(user)
+def message_for(
+    rendered: Rendered, user: User, kind: str = LetterKind.LETTER
+) -> EmailMultiAlternatives:
+    url = unsubscribe_url(user, kind)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
@@ -234,8 +249,8 @@ def send_test(*, letter: Letter, user: User) -> None:
 # --- Sending to everyone -----------------------------------------------------------
 
 
-def recipients():
-    opted_out = LetterOptOut.objects.filter(user=OuterRef("pk"))
+def recipients(kind: str = LetterKind.LETTER):
+    opted_out = LetterOptOut.objects.filter(user=OuterRef("pk"), kind=kind)
     return (
         User.objects.members().filter(erased_at=None).exclude(email="").exclude(Exists(opted_out))
     )
@@ -249,7 +264,7 @@ def start_sending(*, letter: Letter) -> bool:
         started = Letter.objects.filter(pk=letter.pk, status=LetterStatus.DRAFT).update(
             status=LetterStatus.SENDING,
             sent_at=timezone.now(),
-            recipient_count=recipients().count(),
+            recipient_count=recipients(letter.kind).count(),
         )
         if started:
             transaction.on_commit(lambda: send_batch.enqueue(letter.pk))
@@ -263,7 +278,7 @@ def send_next_batch(*, letter_id: int, batch_size: int = BATCH_SIZE) -> int:
         return 0
     delivered = LetterDelivery.objects.filter(letter=letter, user=OuterRef("pk"))
     users = list(
-        recipients()
+        recipients(letter.kind)
         .exclude(Exists(delivered))
         .only("pk", "email", "language")
         .order_by("pk")[:batch_size]
@@ -272,7 +287,7 @@ def send_next_batch(*, letter_id: int, batch_size: int = BATCH_SIZE) -> int:
         Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.SENT)
         return 0
     rendered = render(letter)
-    messages = [(user, message_for(rendered, user)) for user in users]
+    messages = [(user, message_for(rendered, user, letter.kind)) for user in users]
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -309,5 +324,27 @@ def resume_sending() -> int:
 
 
 @transaction.atomic
-def opt_out(*, user: User) -> None:
-    LetterOptOut.objects.get_or_create(user=user)
+def opt_out(*, user: User, kind: str = LetterKind.LETTER) -> None:
+    LetterOptOut.objects.get_or_create(user=user, kind=kind)
+
+
+# --- Announcements ---------------------------------------------------------------------
+
+
+def thread_started(*, thread: Thread, post, **_kwargs) -> None:
+    """forum.extensions.thread_started: a new thread in an "always mailed"
+    category goes to every member who has not opted out of announcements, in
+    the letter's batches (a Letter of kind announcement, not in the archive)."""
+    if not thread.category.always_mailed:
+        return
+    letter = Letter.objects.create(
+        kind=LetterKind.ANNOUNCEMENT,
+        announced_thread=thread,
+        title=thread.title,
+        intro=post.body,
+        intro_html=post.body_html,
+        language=thread.language,
+        audience=LetterAudience.MEMBERS,
+        created_by=thread.author,
+    )
+    start_sending(letter=letter)

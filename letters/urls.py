@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:pk>/test/", views.letter_send_test, name="letter_send_test"),
     path("<int:pk>/send/", views.letter_send, name="letter_send"),
     path("afmeld/<str:token>/", views.letter_unsubscribe, name="letter_unsubscribe"),
+    path(
+        "afmeld-meddelelser/<str:token>/",
+        views.announcement_unsubscribe,
+        name="announcement_unsubscribe",
+    ),
 ]

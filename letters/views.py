@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import is_member, require
 from letters import services
 from letters.forms import LetterForm
-from letters.models import Letter
+from letters.models import Letter, LetterKind
 from letters.permissions import can_edit_letters, can_read_letter, visible_letters
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
@@ -23,7 +23,9 @@ def letter_list(request):
     page = page_of(request, visible_letters(request.user).order_by("-sent_at", "-pk"))
     drafts = []
     if can_edit_letters(request.user):
-        drafts = list(Letter.objects.filter(status="draft").order_by("-created_at")[:20])
+        drafts = list(
+            Letter.objects.filter(status="draft", kind=LetterKind.LETTER).order_by("-created_at")[:20]
+        )
     return render(
         request,
         "letters/letter_list.html",
@@ -32,7 +34,7 @@ def letter_list(request):
 
 
 def _letter_or_404(user, pk):
-    letter = get_object_or_404(Letter, pk=pk)
+    letter = get_object_or_404(Letter, pk=pk, kind=LetterKind.LETTER)
     if not can_read_letter(user, letter):
         raise Http404  # an unsent or members-only letter: others do not learn it exists
     return letter
@@ -146,14 +148,27 @@ def letter_send(request, pk):
     return redirect(letter)
 
 
+def _unsubscribe(request, token, kind):
+    user = user_from_unsubscribe_token(token)
+    context = {"announcements": kind == LetterKind.ANNOUNCEMENT}
+    if user is None:
+        return render(
+            request, "letters/letter_unsubscribe.html", {**context, "invalid": True}, status=404
+        )
+    if request.method == "POST":
+        services.opt_out(user=user, kind=kind)
+        return render(request, "letters/letter_unsubscribe.html", {**context, "done": True})
+    return render(request, "letters/letter_unsubscribe.html", {**context, "email": user.email})
+
+
 # One-click unsubscribe (RFC 8058): the signed token (the digest's) authorises it.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def letter_unsubscribe(request, token):
-    user = user_from_unsubscribe_token(token)
-    if user is None:
-        return render(request, "letters/letter_unsubscribe.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        services.opt_out(user=user)
-        return render(request, "letters/letter_unsubscribe.html", {"done": True})
-    return render(request, "letters/letter_unsubscribe.html", {"email": user.email})
+    return _unsubscribe(request, token, LetterKind.LETTER)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def announcement_unsubscribe(request, token):
+    return _unsubscribe(request, token, LetterKind.ANNOUNCEMENT)

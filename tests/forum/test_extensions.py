@@ -42,12 +42,14 @@ def _panel(throwaway_template, text):
 def test_the_higher_apps_are_plugged_in():
     assert "moderation.thread_tools" in extensions.thread_tools
     assert extensions.thread_panels.names() == [
+        "letters.announcement_progress",
         "viden.thread_cards",
         "needs.thread_signal",
         "moderation.queued_replies",
     ]
     assert "viden.search_cards" in extensions.search_panels
     assert "viden.similar_cards" in extensions.similar_panels
+    assert "letters.announcements" in extensions.thread_started
     assert "moderation.post_actions" in extensions.post_actions
     assert "moderation.approval" in extensions.publishing_gate
     assert "moderation.record_edit" in extensions.post_edited_by_moderator
