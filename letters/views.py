@@ -24,7 +24,9 @@ def letter_list(request):
     drafts = []
     if can_edit_letters(request.user):
         drafts = list(
-            Letter.objects.filter(status="draft", kind=LetterKind.LETTER).order_by("-created_at")[:20]
+            Letter.objects.filter(status="draft", kind=LetterKind.LETTER).order_by("-created_at")[
+                :20
+            ]
         )
     return render(
         request,
