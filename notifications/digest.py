@@ -14,6 +14,7 @@ morning); weekly digests go out on the first run of the week, Monday's. A
 makes a second run of the same period send nothing.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -235,6 +236,16 @@ def set_frequency(*, user: User, frequency: str) -> None:
 # --- Sending -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_url(name: str, language: str | None, base: str) -> str:
+    return absolute_url(reverse(name))
+
+
+def _fixed_url(name: str) -> str:
+    """A page's absolute address in the active language (reversed once per language)."""
+    return _cached_url(name, translation.get_language(), base_url())
+
+
 def render(digest: Digest) -> EmailMultiAlternatives:
     user = digest.user
     token_url = unsubscribe_url(user)
@@ -246,8 +257,8 @@ def render(digest: Digest) -> EmailMultiAlternatives:
             "weekly": digest.period.startswith("w"),
             "base_url": base_url(),
             "unsubscribe_url": token_url,
-            "settings_url": absolute_url(reverse("notifications:digest_settings")),
-            "overview_url": overview_url(),
+            "settings_url": _fixed_url("notifications:digest_settings"),
+            "overview_url": _fixed_url("notifications:digest_overview"),
         }
         subject = " ".join(
             render_to_string("notifications/email/digest_subject.txt", context).split()

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import CategoryFollow, Tag, TagFollow
 from forum.permissions import read_levels
-from netvaerk.site import absolute_url
-from notifications.extensions import DigestSection
+from notifications.extensions import DigestSection, absolute_link
 from viden.models import Card
 from viden.permissions import visible_cards
 
@@ -18,7 +17,7 @@ CANDIDATES = 300
 
 
 def _url(card):
-    return lambda: absolute_url(card.get_absolute_url())
+    return absolute_link(card)
 
 
 def new_cards(users, now) -> dict[int, list]:
