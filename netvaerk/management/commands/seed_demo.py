@@ -5,6 +5,7 @@ from accounts import demo
 from datepolls import demo as datepolls_demo
 from duties import demo as duties_demo
 from forum import demo as forum_demo
+from letters import demo as letters_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             created = needs_demo.seed() or created
             created = datepolls_demo.seed() or created
             created = viden_demo.seed() or created
+            created = letters_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
