@@ -73,6 +73,7 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
     MODERATOR = "moderator", _("Moderator")
     NETWORK_LEADER = "network_leader", _("Network leader")
+    EDITOR = "editor", _("Editor of the network letter")
 
 
 class EmailFrequency(models.TextChoices):

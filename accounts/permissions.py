@@ -57,6 +57,11 @@ def is_network_leader(user) -> bool:
     return _can_use(user, Role.NETWORK_LEADER)
 
 
+def is_editor(user) -> bool:
+    """Writes and sends the network letter ("redaktør"); leaders may too."""
+    return _can_use(user, Role.EDITOR)
+
+
 def needs_mfa_for_powers(user) -> bool:
     """Holds a role whose powers stay locked until two-factor is on."""
     return (

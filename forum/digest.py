@@ -14,8 +14,7 @@ from forum.corpus import plain_text
 from forum.models import CategoryFollow, SearchSynonym, Tag, TagFollow
 from forum.permissions import read_levels, visible_threads
 from forum.search import STOP_WORDS, stem, words_of
-from netvaerk.site import absolute_url
-from notifications.extensions import DigestSection
+from notifications.extensions import DigestSection, absolute_link
 
 # Questions asked this long ago at most still count as waiting.
 WAITING_FOR = timedelta(days=30)
@@ -46,7 +45,7 @@ def _synonym_stems() -> dict[str, set[str]]:
 
 
 def _url(thread):
-    return lambda: absolute_url(thread.get_absolute_url())
+    return absolute_link(thread)
 
 
 def matching_questions(users, now) -> dict[int, list]:

@@ -118,3 +118,32 @@ post_edited_by_moderator = Hook(
     as ``receiver(*, post, moderator, reason)``; ``post`` is the edited Post with
     its thread loaded. Return value ignored.""",
 )
+
+
+# --- Search and similar threads --------------------------------------------------
+
+search_panels = PanelSocket(
+    "forum.search_panels",
+    """Boxes above the search results (/forum/soeg/), e.g. viden's knowledge
+    cards that match the search.
+
+    Context function: ``context(*, request, text) -> dict | None``; ``text`` is
+    the searched text (never empty). At most two queries.""",
+)
+
+similar_panels = PanelSocket(
+    "forum.similar_panels",
+    """Boxes beside the "similar threads" list under a new thread's title (the
+    live htmx list and the preview), e.g. viden's knowledge cards on the topic.
+
+    Context function: ``context(*, request, title) -> dict | None``; ``title`` is
+    what the member typed (may be empty). At most two queries.""",
+)
+
+thread_started = Hook(
+    "forum.thread_started",
+    """Called by ``forum.services.start_thread`` inside its transaction after a
+    thread and its first post were created (published), as ``receiver(*,
+    thread, post)``; ``thread.category`` is loaded. E.g. letters mails a new
+    thread in an "always mailed" category to every member. Return value ignored.""",
+)

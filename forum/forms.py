@@ -167,7 +167,15 @@ class EditPostForm(BodyMixin, forms.Form):
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = ["name", "slug", "description", "position", "read_access", "start_access"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "position",
+            "read_access",
+            "start_access",
+            "always_mailed",
+        ]
         field_classes = {"name": OneLineField, "description": OneLineField}
         help_texts = {
             "slug": _("Part of the address, e.g. “spoergsmaal-og-svar”. Letters, digits, hyphens."),

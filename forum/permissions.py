@@ -7,6 +7,7 @@ from accounts.permissions import (
     is_member,
     is_moderator,
     is_network_leader,
+    is_organiser,
     is_silenced,
 )
 from forum.models import Access, State, ThreadKind
@@ -161,6 +162,7 @@ def can_start_thread(user, category) -> bool:
         can_post(user)
         and can_read_category(user, category)
         and (category.start_access != Access.STAFF or is_staff_moderator(user))
+        and (not category.always_mailed or is_organiser(user) or is_network_leader(user))
     )
 
 

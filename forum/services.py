@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from forum import notifications, search, tasks
-from forum.extensions import Outcome, post_edited_by_moderator, publishing_gate
+from forum.extensions import Outcome, post_edited_by_moderator, publishing_gate, thread_started
 from forum.models import (
     Bookmark,
     Category,
@@ -172,6 +172,7 @@ def start_thread(
     ThreadFollow.objects.get_or_create(user=author, thread=thread)
     Draft.objects.filter(user=author, thread__isnull=True).delete()
     _after_commit(tasks.deliver_post_notifications, post_id=first.pk)
+    thread_started.call(thread=thread, post=first)
     return thread
 
 

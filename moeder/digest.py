@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moeder.models import Meetup, MeetupStatus, Rsvp
 from moeder.notify import answer_urls
-from netvaerk.site import absolute_url
-from notifications.extensions import DigestSection
+from notifications.extensions import DigestSection, absolute_link
 
 AHEAD = timedelta(weeks=3)
 
@@ -21,7 +20,7 @@ def _links(user, meetup):
 
 
 def _url(meetup):
-    return lambda: absolute_url(meetup.get_absolute_url())
+    return absolute_link(meetup)
 
 
 def unanswered_meetups(users, now) -> dict[int, list]:

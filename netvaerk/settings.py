@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "indsigt",
     "relay",
     "imports",
+    "viden",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -427,6 +429,8 @@ NETVAERK_RATE_LIMITS = {
     "moeder_feed": (20, 3600),
     "needs": (60, 3600),
     "datepolls": (120, 3600),
+    "viden": (60, 3600),
+    "letters": (60, 3600),
     "privacy_export": (5, 86400),
     "privacy_delete": (10, 3600),
     "privacy_edit": (30, 3600),

@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("moeder/", include("moeder.urls")),
     path("moeder/", include("datepolls.urls")),
     path("behov/", include("needs.urls")),
+    path("viden/", include("viden.urls")),
+    path("brev/", include("letters.urls")),
     path("haandbog/", include("handbook.urls")),
     path("vagter/", include("duties.urls")),
     path("indsigt/", include("indsigt.urls")),

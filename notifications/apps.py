@@ -40,6 +40,15 @@ class NotificationsConfig(AppConfig):
             )
         )
 
+        member_menu.register(
+            MenuEntry(
+                "notifications.digest_overview",
+                _("Your overview"),
+                "notifications:digest_overview",
+                order=12,
+            )
+        )
+
         from netvaerk.mail import Receipt, receipts
         from notifications.services import EMAILED_RECEIPT, mark_emailed
 

@@ -14,6 +14,7 @@ morning); weekly digests go out on the first run of the week, Monday's. A
 makes a second run of the same period send nothing.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -117,16 +118,17 @@ def _load(queryset, limit: int | None = None):
     return list(queryset[:limit] if limit else queryset)
 
 
-def build(users: list[User], now: datetime) -> list[Digest]:
+def build(users: list[User], now: datetime, *, notifications: bool = True) -> list[Digest]:
     """The digests of a batch of members (loaded with `with_access()`, skills
     prefetched, `digest_frequency` annotated), empty ones left out. A fixed
-    number of queries for the batch, whatever its size."""
+    number of queries for the batch, whatever its size. `notifications` False
+    leaves out the unread notifications (the page shows them elsewhere)."""
     for user in users:
         user.digest_since = now - PERIOD_LENGTH.get(user.digest_frequency, timedelta(days=7))
     found = {}
     for section in digest_sections:
         found[section.name] = section.collect(users, now)
-    pending = _pending_notifications(users)
+    pending = _pending_notifications(users) if notifications else {}
     digests = []
     for user in users:
         digest = Digest(user=user, period=period_of(user.digest_frequency, now))
@@ -182,6 +184,28 @@ def _pending_notifications(users: list[User]) -> dict[int, list[Notification]]:
     return by_user
 
 
+def overview(user: User, now: datetime | None = None) -> tuple[str, list[Section]]:
+    """ "Din oversigt": what the member's digest would hold now, for the page in
+    the site (the mail is never the only place to see it). Returns the
+    frequency the period is counted by and the sections with content; a member
+    who chose no digest sees the last week. The same sections and the same
+    permission rules as the mail."""
+    now = now or timezone.now()
+    frequency = frequency_of(user)
+    if frequency == DigestFrequency.NEVER:
+        frequency = DigestFrequency.WEEKLY
+    users = _load(User.objects.members().filter(pk=user.pk, erased_at=None))
+    if not users:
+        return frequency, []
+    users[0].digest_frequency = frequency
+    digests = build(users, now, notifications=False)
+    return frequency, (digests[0].sections if digests else [])
+
+
+def overview_url() -> str:
+    return absolute_url(reverse("notifications:digest_overview"))
+
+
 # --- Unsubscribing -----------------------------------------------------------------
 
 
@@ -212,6 +236,16 @@ def set_frequency(*, user: User, frequency: str) -> None:
 # --- Sending -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_url(name: str, language: str | None, base: str) -> str:
+    return absolute_url(reverse(name))
+
+
+def _fixed_url(name: str) -> str:
+    """A page's absolute address in the active language (reversed once per language)."""
+    return _cached_url(name, translation.get_language(), base_url())
+
+
 def render(digest: Digest) -> EmailMultiAlternatives:
     user = digest.user
     token_url = unsubscribe_url(user)
@@ -223,7 +257,8 @@ def render(digest: Digest) -> EmailMultiAlternatives:
             "weekly": digest.period.startswith("w"),
             "base_url": base_url(),
             "unsubscribe_url": token_url,
-            "settings_url": absolute_url(reverse("notifications:digest_settings")),
+            "settings_url": _fixed_url("notifications:digest_settings"),
+            "overview_url": _fixed_url("notifications:digest_overview"),
         }
         subject = " ".join(
             render_to_string("notifications/email/digest_subject.txt", context).split()

@@ -79,3 +79,22 @@ digest_sections = Registry(
     match a member's skills and newly solved threads, moeder meetups to answer,
     needs the status changes of supported needs. See ``DigestSection``.""",
 )
+
+
+def absolute_link(obj) -> Callable[[], str]:
+    """An item's absolute address for a digest template, as a callable (the
+    address depends on the language the mail is rendered in), worked out once
+    per language however many members' digests show the item."""
+    from django.utils import translation
+
+    from netvaerk.site import absolute_url
+
+    cache: dict[str | None, str] = {}
+
+    def link() -> str:
+        language = translation.get_language()
+        if language not in cache:
+            cache[language] = absolute_url(obj.get_absolute_url())
+        return cache[language]
+
+    return link

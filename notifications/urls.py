@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.notification_open, name="notification_open"),
     path("laest/", views.notification_mark_all_read, name="notification_mark_all_read"),
     path("afmeld/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("oversigt/", views.digest_overview, name="digest_overview"),
     path("oversigt/indstillinger/", views.digest_settings, name="digest_settings"),
     path("oversigt/afmeld/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

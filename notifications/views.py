@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.permissions import is_member, require
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
+from netvaerk.site import base_url
 from notifications import conversations, digest, services
 from notifications.forms import AddParticipantForm, ConversationForm, DigestSettingForm, MessageForm
 from notifications.models import (
@@ -264,6 +265,21 @@ def url_has_allowed_host_and_scheme_or(request, fallback):
     ):
         return target
     return fallback
+
+
+@login_required
+def digest_overview(request):
+    """ "Din oversigt": the member's personal digest as a page (only one's own)."""
+    frequency, sections = digest.overview(request.user)
+    return render(
+        request,
+        "notifications/digest_overview.html",
+        {
+            "sections": sections,
+            "weekly": frequency != DigestFrequency.DAILY,
+            "base_url": base_url(),
+        },
+    )
 
 
 @login_required

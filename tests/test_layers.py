@@ -22,6 +22,7 @@ LAYERS = {
     "handbook": 4,
     "duties": 4,
     "imports": 4,
+    "viden": 4,
     "moeder": 5,
     "relay": 5,
     "velkomst": 5,
@@ -29,6 +30,7 @@ LAYERS = {
     "datepolls": 6,
     "indsigt": 7,
     "mailin": 4,
+    "letters": 7,
 }
 
 # The project's wiring: may import any app, and no app module may import it.

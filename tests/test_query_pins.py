@@ -208,6 +208,97 @@ def _kaffe_counts(count, user):
     return reverse("kaffe:counts")
 
 
+def _digest_overview(count, user):
+    from forum.models import CategoryFollow
+    from tests.factories import PostFactory, SkillFactory
+
+    user.region = "midtjylland"
+    user.save(update_fields=["region"])
+    user.skills.add(SkillFactory(name="moms"))
+    category = CategoryFactory()
+    CategoryFollow.objects.create(user=user, category=category)
+    ThreadFactory.create_batch(count, title="Moms igen")
+    for thread in ThreadFactory.create_batch(count, category=category):
+        forum_services.accept_answer(thread=thread, post=PostFactory(thread=thread))
+    MeetupFactory.create_batch(count, regions=["midtjylland"])
+    return reverse("notifications:digest_overview")
+
+
+def _solved_cards(count, user):
+    from viden import services as viden_services
+
+    cards = []
+    for thread in ThreadFactory.create_batch(count, author=user):
+        from tests.factories import PostFactory
+
+        forum_services.accept_answer(thread=thread, post=PostFactory(thread=thread))
+        cards.append(
+            viden_services.create_card(
+                thread=thread, author=user, title=thread.title, body="Svar", tags_text="moms, eu"
+            )
+        )
+    return cards
+
+
+def _card_list(count, user):
+    _solved_cards(count, user)
+    return reverse("viden:card_list")
+
+
+def _card_history(count, user):
+    from viden import services as viden_services
+
+    card = _solved_cards(1, user)[0]
+    for n in range(count):
+        viden_services.edit_card(card=card, editor=user, title=card.title, body=f"Ny {n}")
+    return reverse("viden:card_history", args=[card.pk])
+
+
+def _card_detail(count, user):
+    from viden.models import CardSource
+
+    cards = _solved_cards(count, user)
+    for card in cards[1:]:
+        CardSource.objects.create(card=cards[0], thread=card.threads.get())
+    return cards[0].get_absolute_url()
+
+
+def _sent_letters(count, user):
+    from letters import services as letter_services
+    from letters.models import Letter
+
+    for n in range(count):
+        letter = letter_services.create_letter(
+            author=user, title=f"Brev {n}", intro="Hej", body="", audience="public", picked={}
+        )
+        Letter.objects.filter(pk=letter.pk).update(status="sent", sent_at=timezone.now())
+    return reverse("letters:letter_list")
+
+
+def _letter_detail(count, user):
+    from letters import services as letter_services
+    from tests.factories import PostFactory
+    from tests.needs.factories import NeedFactory
+
+    threads = ThreadFactory.create_batch(count)
+    for thread in threads:
+        forum_services.accept_answer(thread=thread, post=PostFactory(thread=thread))
+    letter = letter_services.create_letter(
+        author=user,
+        title="Brev",
+        intro="Hej",
+        body="Mere",
+        audience="public",
+        picked={
+            "threads": threads,
+            "meetups": MeetupFactory.create_batch(count),
+            "needs": NeedFactory.create_batch(count),
+            "cards": [c for c in _solved_cards(count, user)],
+        },
+    )
+    return letter.get_absolute_url()
+
+
 # page: (who looks, how to fill it, the cap)
 def _network_health(count, user):
     from moderation.models import Flag, FlagReason
@@ -272,7 +363,7 @@ PAGES = {
     "forum:failed_search_list": ("network_leader", _failed_searches, 6),
     "forum:synonym_list": ("network_leader", _synonyms, 6),
     "forum:post_history": ("member", _post_history, 8),
-    "forum:similar": ("member", _similar, 11),  # +1: compounds split against the vocabulary
+    "forum:similar": ("member", _similar, 13),  # + viden's cards (2) and compound splitting (1)
     "forum:thread_create": ("member", _thread_create, 8),
     "forum:reply_create": ("member", _reply_create, 8),
     "forum:outcome_edit": ("member", _outcome_edit, 6),
@@ -321,6 +412,12 @@ PAGES |= {
     "relay:ask_member": ("member", _relay_ask_member, 10),
     "relay:decline": ("anonymous", _relay_decline, 4),
     "accounts:member_list?q=": ("member", _member_list_by_help, 12),
+    "notifications:digest_overview": ("member", _digest_overview, 24),
+    "viden:card_list": ("member", _card_list, 6),
+    "viden:card_history": ("member", _card_history, 6),
+    "viden:card_detail": ("member", _card_detail, 7),
+    "letters:letter_list": ("member", _sent_letters, 6),
+    "letters:letter_detail": ("network_leader", _letter_detail, 10),
 }
 
 

@@ -80,6 +80,16 @@ class Category(models.Model):
     start_access = models.CharField(
         _("who may start threads"), max_length=10, choices=Access.choices, default=Access.MEMBERS
     )
+    # Announcements: a new thread here is e-mailed to every member (unless they
+    # opted out); only organisers and network leaders may start one.
+    always_mailed = models.BooleanField(
+        _("always mailed (announcements)"),
+        default=False,
+        help_text=_(
+            "A new thread here is e-mailed to every member who has not opted out of "
+            "announcements. Only organisers and network leaders may start one."
+        ),
+    )
     thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
     post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
 

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from accounts.permissions import is_member
+from forum.extensions import search_panels
 from forum.forms import (
     SearchForm,
 )
@@ -48,6 +49,12 @@ def search(request):
         for post in hits:
             post.snippet = highlighted.get(post.pk, "")
         context.update(
-            {"searched": True, "empty_query": parsed.is_empty, "page_obj": page, "hits": hits}
+            {
+                "searched": True,
+                "empty_query": parsed.is_empty,
+                "page_obj": page,
+                "hits": hits,
+                "panels": [] if parsed.is_empty else search_panels.render(request, text=text),
+            }
         )
     return render(request, "forum/search.html", context)

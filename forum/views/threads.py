@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import is_member, require
 from forum import notifications, services
-from forum.extensions import post_actions, thread_panels, thread_tools
+from forum.extensions import post_actions, similar_panels, thread_panels, thread_tools
 from forum.forms import (
     ReplyForm,
     ThreadForm,
@@ -284,9 +284,10 @@ def thread_create(request):
     template = "forum/thread_form.html"
     if request.htmx and "preview" in request.POST:
         template += "#preview"
-    similar = []
+    similar, similar_boxes = [], []
     if "preview" in request.POST and form.is_valid():
         similar = similar_threads(request.user, form.cleaned_data["title"])
+        similar_boxes = similar_panels.render(request, title=form.cleaned_data["title"])
     return render(
         request,
         template,
@@ -294,6 +295,7 @@ def thread_create(request):
             "form": form,
             "previewing": "preview" in request.POST,
             "similar": similar,
+            "similar_panels": similar_boxes,
             "draft": draft,
         },
     )
@@ -305,7 +307,10 @@ def similar(request):
     return render(
         request,
         "forum/thread_form.html#similar",
-        {"similar": similar_threads(request.user, title)},
+        {
+            "similar": similar_threads(request.user, title),
+            "similar_panels": similar_panels.render(request, title=title),
+        },
     )
 
 

@@ -43,9 +43,14 @@ def test_the_higher_apps_are_plugged_in():
     assert "moderation.thread_tools" in extensions.thread_tools
     assert extensions.thread_panels.names() == [
         "relay.asker_status",
+        "letters.announcement_progress",
+        "viden.thread_cards",
         "needs.thread_signal",
         "moderation.queued_replies",
     ]
+    assert "viden.search_cards" in extensions.search_panels
+    assert "viden.similar_cards" in extensions.similar_panels
+    assert "letters.announcements" in extensions.thread_started
     assert "moderation.post_actions" in extensions.post_actions
     assert "moderation.approval" in extensions.publishing_gate
     assert "moderation.record_edit" in extensions.post_edited_by_moderator
@@ -127,7 +132,7 @@ def test_post_actions_add_no_queries_per_post(
         extensions.post_actions,
         receiver=lambda *, user, post: [extensions.PostAction("X", "/x/")],
     )
-    with django_assert_max_num_queries(19):  # the thread page's own cap
+    with django_assert_max_num_queries(20):  # the thread page's own cap
         assert member_client.get(thread.get_absolute_url()).status_code == 200
 
 

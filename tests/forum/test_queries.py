@@ -48,7 +48,7 @@ def test_thread_page_queries_do_not_grow(member_client, django_assert_max_num_qu
         for i in range(count)
     ]
     services.accept_answer(thread=thread, post=posts[0])
-    with django_assert_max_num_queries(19):  # 19th: imports' "Imported from"
+    with django_assert_max_num_queries(20):  # + imports' origin note and viden's cards panel
         assert member_client.get(thread.get_absolute_url()).status_code == 200
 
 
@@ -79,5 +79,5 @@ def test_thread_page_with_thanks_queries(member_client, django_assert_max_num_qu
         post = services.post_reply(thread=thread, author=UserFactory(), body=f"svar {i}")
         for thanker in thankers:
             services.toggle_reaction(post=post, user=thanker)
-    with django_assert_max_num_queries(19):  # with imports' origin note
+    with django_assert_max_num_queries(20):  # + imports' origin note and viden's cards panel
         assert member_client.get(thread.get_absolute_url()).status_code == 200

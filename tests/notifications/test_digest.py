@@ -289,7 +289,7 @@ def test_building_a_batch_takes_a_fixed_number_of_queries(django_assert_max_num_
     ThreadFactory(title="Moms venter")
     UserFactory(roles=["moderator"], totp=True, skills=[skill])
     now = timezone.now()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):  # + viden: follows (2), cards and their tags
         users = digest._load(digest._due(now))
         built = digest.build(users, now)
     sections = {d.user.pk: {s.name for s in d.sections} for d in built}
@@ -375,3 +375,59 @@ def test_the_daily_summary_still_goes_when_the_digest_would_be_empty(
     assert len(mailoutbox) == 1
     assert "Din uge" not in mailoutbox[0].subject
     assert not DigestSent.objects.exists()
+
+
+# --- "Din oversigt": the digest as a page ------------------------------------------------
+
+
+def test_the_overview_page_shows_the_digest_sections(client):
+    member = UserFactory(region="midtjylland", skills=[SkillFactory(name="moms")])
+    question = ThreadFactory(title="Moms ved EU-salg")
+    meetup = MeetupFactory(regions=["midtjylland"])
+    client.force_login(member)
+    response = client.get(reverse("notifications:digest_overview"))
+    assert response.status_code == 200
+    assert question.title in response.text and meetup.title in response.text
+    assert reverse("notifications:digest_overview") in client.get("/").text  # in the menu
+
+
+def test_the_overview_never_shows_what_the_member_may_not_read(client):
+    member = UserFactory(region="", skills=[SkillFactory(name="moms")])
+    staff = ThreadFactory(title="Moms intern", category=CategoryFactory(read_access=Access.STAFF))
+    hidden = ThreadFactory(title="Moms skjult", state="hidden")
+    members_only = ThreadFactory(
+        title="Moms for medlemmer", category=CategoryFactory(read_access=Access.MEMBERS)
+    )
+    client.force_login(member)
+    text = client.get(reverse("notifications:digest_overview")).text
+    assert members_only.title in text
+    assert staff.title not in text and hidden.title not in text
+
+
+def test_the_overview_is_there_for_a_member_who_chose_no_digest(client):
+    member = UserFactory(region="", skills=[SkillFactory(name="moms")])
+    DigestSetting.objects.create(user=member, frequency=DigestFrequency.NEVER)
+    question = ThreadFactory(title="Moms igen")
+    client.force_login(member)
+    assert question.title in client.get(reverse("notifications:digest_overview")).text
+
+
+def test_the_overview_when_there_is_nothing(client):
+    client.force_login(_nothing_else())
+    response = client.get(reverse("notifications:digest_overview"))
+    assert response.status_code == 200
+    assert "Nothing new for you right now" in response.text or "Intet nyt" in response.text
+
+
+def test_the_overview_needs_a_login(client):
+    response = client.get(reverse("notifications:digest_overview"))
+    assert response.status_code == 302
+
+
+def test_the_digest_mail_links_to_the_overview(mailoutbox, send):
+    UserFactory(region="midtjylland")
+    MeetupFactory(regions=["midtjylland"])
+    assert send() == 1
+    url = digest.overview_url()
+    assert url.startswith("http") and url in mailoutbox[0].body
+    assert url in mailoutbox[0].alternatives[0][0]

@@ -1,6 +1,6 @@
 """The periodic jobs, for cron or a systemd timer (deploy/netvaerk-*.timer).
 
-    manage.py run_periodic daily     # daily summaries by mail
+    manage.py run_periodic daily     # daily summaries by mail, knowledge card reminders
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
     manage.py run_periodic mail      # replies by e-mail (fetch_mail), every few minutes
     manage.py run_periodic relay     # the help relay: unanswered questions (every 10 minutes)
@@ -23,10 +23,12 @@ from django.db import connection
 from django.utils import timezone
 
 from kaffe import services as coffee_services
+from letters import services as letter_services
 from mailin.fetch import fetch as fetch_mail
 from netvaerk.locks import exclusive
 from notifications import services as notification_services
 from velkomst import services as welcome_services
+from viden import services as viden_services
 
 LOCK_SECONDS = 3600
 
@@ -39,6 +41,10 @@ def run_daily(command: BaseCommand) -> None:
     coffee = coffee_services.run_due()  # the month's coffee pairs, once a month
     if coffee is not None:
         command.stdout.write(f"Paired {coffee.paired} of {coffee.signed_up} for coffee.")
+    reminded = viden_services.send_review_reminders()
+    command.stdout.write(f"Reminded owners of {reminded} knowledge cards due for review.")
+    resumed = letter_services.resume_sending()
+    command.stdout.write(f"Resumed sending {resumed} network letters.")
 
 
 def run_cleanup(command: BaseCommand) -> None:

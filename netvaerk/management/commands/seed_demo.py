@@ -8,11 +8,13 @@ from forum import demo as forum_demo
 from imports import demo as imports_demo
 from indsigt import demo as indsigt_demo
 from kaffe import demo as kaffe_demo
+from letters import demo as letters_demo
 from moderation import demo as moderation_demo
 from moeder import demo as moeder_demo
 from needs import demo as needs_demo
 from relay import demo as relay_demo
 from velkomst import demo as velkomst_demo
+from viden import demo as viden_demo
 
 
 class Command(BaseCommand):
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             created = velkomst_demo.seed() or created
             created = kaffe_demo.seed() or created
             created = imports_demo.seed() or created
+            created = viden_demo.seed() or created
+            created = letters_demo.seed() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:

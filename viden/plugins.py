@@ -1,0 +1,89 @@
+"""What viden plugs into lower apps' sockets: the thread page (cards made from
+it, "Make a knowledge card"), cards above search results and beside similar
+threads (forum/extensions.py), the personal digest's "new knowledge cards"
+section, the header menu and the member's data. Registered by VidenConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _
+
+from forum.search import STOP_WORDS, stem, words_of
+from netvaerk.extensions import MenuEntry, Panel
+from viden.models import Card, CardSource
+from viden.permissions import can_make_card, visible_cards
+
+SHOWN = 3
+CANDIDATES = 500  # newest cards compared with a search
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words_of(text) if w not in STOP_WORDS and len(w) > 1}
+
+
+def matching_cards(user, text: str, *, limit: int = SHOWN) -> list[Card]:
+    """The visible cards whose title or tags share the most words (Danish
+    stems) with `text`: with two words or more, at least two must match. Two
+    queries, the same on SQLite and PostgreSQL."""
+    wanted = _stems(text)
+    if not wanted:
+        return []
+    cards = list(
+        visible_cards(user)
+        .prefetch_related("tags")
+        .only("pk", "title", "review_by")
+        .order_by("-updated_at", "-pk")[:CANDIDATES]
+    )
+    need = min(2, len(wanted))
+    scored = []
+    for card in cards:
+        stems = _stems(card.title + " " + " ".join(t.name for t in card.tags.all()))
+        score = len(stems & wanted)
+        if score >= need:
+            scored.append((-score, card.title.lower(), card))
+    return [card for *_key, card in sorted(scored, key=lambda row: row[:2])[:limit]]
+
+
+def thread_cards(*, request, thread, **_objects):
+    """Cards made from this thread, and "Make a knowledge card" for those who may."""
+    cards = list(
+        visible_cards(request.user)
+        .filter(pk__in=CardSource.objects.filter(thread=thread).values("card_id"))
+        .only("pk", "title", "review_by")
+        .order_by("title")
+    )
+    can_make = can_make_card(request.user, thread)
+    if not cards and not can_make:
+        return None
+    return {"cards": cards, "thread": thread, "can_make": can_make}
+
+
+def search_cards(*, request, text, **_objects):
+    cards = matching_cards(request.user, text)
+    return {"cards": cards, "heading": _("Knowledge cards")} if cards else None
+
+
+def similar_cards(*, request, title, **_objects):
+    cards = matching_cards(request.user, title)
+    if not cards:
+        return None
+    return {"cards": cards, "heading": _("Knowledge cards on this topic")}
+
+
+def register() -> None:
+    """Plug in (idempotent: the same names replace themselves)."""
+    from accounts.extensions import personal_data
+    from forum import extensions as forum
+    from netvaerk.menus import main_menu
+    from viden import digest
+    from viden.personal_data import PART
+
+    forum.thread_panels.register(
+        Panel("viden.thread_cards", "viden/_thread_cards.html", thread_cards, order=50)
+    )
+    forum.search_panels.register(
+        Panel("viden.search_cards", "viden/_cards_box.html", search_cards, order=10)
+    )
+    forum.similar_panels.register(
+        Panel("viden.similar_cards", "viden/_cards_box.html", similar_cards, order=10)
+    )
+    main_menu.register(MenuEntry("viden.cards", _("Knowledge"), "viden:card_list", order=35))
+    personal_data.register(PART)
+    digest.register()
