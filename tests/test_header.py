@@ -11,11 +11,13 @@ pytestmark = pytest.mark.django_db
 
 EVERYONE = ["forum.index", "moeder.index", "accounts.members", "needs.board"]
 MEMBER_MENU = [
+    "velkomst.welcome",
     "accounts.profile_edit",
     "notifications.conversations",
     "forum.bookmarks",
     "forum.drafts",
     "duties.my_slots",
+    "kaffe.index",
     "moeder.mine",
     "moeder.calendar_feed",
     "accounts.account",
@@ -28,7 +30,7 @@ EXPECTED = {
     "moderator": ([*EVERYONE, "duties.rota", "handbook.index", "moderation.index"], MEMBER_MENU),
     "network_leader": (
         [*EVERYONE, "duties.rota", "handbook.index", "moderation.index"],
-        [*MEMBER_MENU, "accounts.roles", "indsigt.network_health"],
+        [*MEMBER_MENU, "accounts.roles", "imports.run_list", "indsigt.network_health"],
     ),
 }
 
@@ -53,11 +55,11 @@ def test_header_labels_are_translated(member_client):
 
 @pytest.mark.parametrize("menu", [main_menu, member_menu], ids=["main", "member"])
 def test_a_registered_menu_entry_shows_until_unregistered(member_client, menu):
-    menu.register(MenuEntry("test.entry", "Testlink", "accounts:guidelines", order=5))
+    menu.register(MenuEntry("test.entry", "Testlink", "accounts:guidelines", order=1))
     try:
         response = member_client.get(reverse("home"))
         entries = response.context["nav"]["main" if menu is main_menu else "member"]
-        assert entries[0].name == "test.entry"  # order 5 comes first
+        assert entries[0].name == "test.entry"  # order 1 comes first
         assert f'href="{reverse("accounts:guidelines")}">Testlink</a>' in response.text
     finally:
         menu.unregister("test.entry")
