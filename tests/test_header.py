@@ -9,10 +9,18 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = ["forum.index", "moeder.index", "accounts.members", "needs.board"]
+EVERYONE = [
+    "forum.index",
+    "moeder.index",
+    "accounts.members",
+    "viden.cards",
+    "needs.board",
+    "letters.archive",
+]
 MEMBER_MENU = [
     "velkomst.welcome",
     "accounts.profile_edit",
+    "notifications.digest_overview",
     "notifications.conversations",
     "forum.bookmarks",
     "forum.drafts",
@@ -29,7 +37,7 @@ EXPECTED = {
     "organiser": ([*EVERYONE, "duties.rota", "handbook.index"], MEMBER_MENU),
     "moderator": ([*EVERYONE, "duties.rota", "handbook.index", "moderation.index"], MEMBER_MENU),
     "network_leader": (
-        [*EVERYONE, "duties.rota", "handbook.index", "moderation.index"],
+        [*EVERYONE, "letters.compose", "duties.rota", "handbook.index", "moderation.index"],
         [*MEMBER_MENU, "accounts.roles", "imports.run_list", "indsigt.network_health"],
     ),
 }

@@ -42,8 +42,8 @@ def _panel(throwaway_template, text):
 def test_the_higher_apps_are_plugged_in():
     assert "moderation.thread_tools" in extensions.thread_tools
     assert extensions.thread_panels.names() == [
-        "relay.asker_status",
         "letters.announcement_progress",
+        "relay.asker_status",
         "viden.thread_cards",
         "needs.thread_signal",
         "moderation.queued_replies",
