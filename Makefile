@@ -71,7 +71,8 @@ run: demo
 	@echo "Starting Netværk on http://$(HOST):$(PORT)/ and the background task worker (Ctrl-C stops both)."
 	@export DJANGO_DEBUG="$${DJANGO_DEBUG:-1}" NETVAERK_BASE_URL="$${NETVAERK_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	(while sleep 60; do $(PY) manage.py run_periodic counters >/dev/null; done) & counters=$$!; \
+	trap 'kill $$worker $$counters 2>/dev/null; wait $$worker $$counters 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT) || true
 
 worker: migrate

@@ -2,6 +2,7 @@
 forum shows moderators' tools and holds new members' posts without importing
 moderation. Registered by ModerationConfig.ready()."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -22,10 +23,19 @@ def thread_tools(*, request, thread, **_objects):
     return {"thread": thread, "can_restore": can_restore(user)}
 
 
-def queued_replies(*, request, thread, **_objects):
-    """The member's own replies to this thread that await approval (one query)."""
-    user = request.user
+def queued_replies_known(*, user, **_objects) -> dict:
+    """Whether the member has replies awaiting approval, loaded with the thread."""
     if not is_member(user):
+        return {}
+    waiting = QueuedPost.objects.pending().filter(author=user, thread=OuterRef("pk"))
+    return {"moderation_has_queued": Exists(waiting)}
+
+
+def queued_replies(*, request, thread, **_objects):
+    """The member's own replies to this thread that await approval (one query,
+    none when the thread page loaded that there are none)."""
+    user = request.user
+    if not is_member(user) or thread.__dict__.get("moderation_has_queued", True) is False:
         return None
     queued = list(QueuedPost.objects.pending().filter(author=user, thread=thread))
     return {"queued": queued} if queued else None
@@ -76,6 +86,7 @@ def register() -> None:
             order=200,
         )
     )
+    forum.thread_page_annotations.connect("moderation.queued_replies", queued_replies_known)
     forum.post_actions.connect("moderation.post_actions", post_actions)
     forum.publishing_gate.register(Check("moderation.approval", services.hold_for_approval))
     forum.post_edited_by_moderator.connect("moderation.record_edit", services.record_moderator_edit)

@@ -2,6 +2,7 @@
 
     manage.py run_periodic daily     # daily summaries by mail
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
+    manage.py run_periodic counters  # thread views gathered in the cache (every minute)
 
 Each job runs in this process under a lock shared by every server (the cache),
 so two timers firing at once on two machines, or a run that overlaps the last,
@@ -46,17 +47,25 @@ def run_cleanup(command: BaseCommand) -> None:
     )
 
 
-JOBS = {"daily": run_daily, "cleanup": run_cleanup}
+def run_counters(command: BaseCommand) -> None:
+    from forum.services import flush_view_counts
+
+    views = flush_view_counts()
+    command.stdout.write(f"Wrote {views} thread views.")
+
+
+LOCK_TIMEOUTS = {"counters": 300}  # a run killed midway blocks the next for at most this
+JOBS = {"daily": run_daily, "cleanup": run_cleanup, "counters": run_counters}
 
 
 class Command(BaseCommand):
-    help = "Run a periodic job (daily, cleanup) once, even when started twice at once."
+    help = "Run a periodic job (daily, cleanup, counters) once, even when started twice at once."
 
     def add_arguments(self, parser):
         parser.add_argument("job", choices=sorted(JOBS))
 
     def handle(self, *args, job, **options):
-        with exclusive(f"periodic:{job}", timeout=LOCK_SECONDS) as mine:
+        with exclusive(f"periodic:{job}", timeout=LOCK_TIMEOUTS.get(job, LOCK_SECONDS)) as mine:
             if not mine:
                 self.stdout.write(f"Job {job} is already running elsewhere; nothing to do.")
                 return
