@@ -14,6 +14,7 @@ write). Losing a few counts (a crash, a cache without atomic increments) is
 accepted; a failing cache never fails the page.
 """
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -44,21 +45,28 @@ def _incr(cache, key: str) -> int:
         return cache.incr(key)
 
 
-def bump(name: str, pk: int) -> None:
-    """Count one more for ``pk`` (never raises)."""
+def _key(name: str, generation: int, item) -> str:
+    if isinstance(item, int):
+        return f"{name}:{generation}:{item}"
+    return f"{name}:{generation}:h{hashlib.sha256(repr(item).encode()).hexdigest()[:32]}"
+
+
+def bump(name: str, pk) -> None:
+    """Count one more for ``pk`` (an id, or any short text such as a search's
+    words; never raises)."""
     cache = _cache()
     generation = _generation()
     try:
-        if _incr(cache, f"{name}:{generation}:{pk}") == 1:
+        if _incr(cache, _key(name, generation, pk)) == 1:
             slot = _incr(cache, f"{name}:{generation}:n")
             cache.set(f"{name}:{generation}:id:{slot}", pk, timeout=KEEP_SECONDS)
     except Exception:  # the cache is down: the count is lost, the page is not
         logger.warning("Could not count %s for %s", name, pk, exc_info=True)
 
 
-def pending(name: str, *, include_current: bool = True) -> dict[int, int]:
+def pending(name: str, *, include_current: bool = True) -> dict:
     """The counts not yet flushed, by id (for tests and the admin)."""
-    counts: dict[int, int] = defaultdict(int)
+    counts: dict = defaultdict(int)
     for _generation_number, found, _keys in _generations(name, include_current):
         for pk, count in found.items():
             counts[pk] += count
@@ -77,7 +85,7 @@ def _generations(name: str, include_current: bool):
             continue
         id_keys = [f"{name}:{generation}:id:{slot}" for slot in range(1, int(size) + 1)]
         ids = [pk for pk in cache.get_many(id_keys).values() if pk is not None]
-        count_keys = {f"{name}:{generation}:{pk}": pk for pk in ids}
+        count_keys = {_key(name, generation, pk): pk for pk in ids}
         counts = {
             count_keys[key]: int(value)
             for key, value in cache.get_many(list(count_keys)).items()
@@ -86,9 +94,7 @@ def _generations(name: str, include_current: bool):
         yield generation, counts, [f"{name}:{generation}:n", *id_keys, *count_keys]
 
 
-def flush(
-    name: str, write: Callable[[dict[int, int]], None], *, include_current: bool = False
-) -> int:
+def flush(name: str, write: Callable[[dict], None], *, include_current: bool = False) -> int:
     """Write every finished generation's counts with ``write({pk: count})`` and
     forget them. Returns how many were written."""
     written = 0

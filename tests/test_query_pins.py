@@ -160,8 +160,25 @@ def _calendar_settings(count, user):
     return reverse("moeder:calendar_feed_settings")
 
 
+def _home(count, user):
+    MeetupFactory.create_batch(count)
+    ThreadFactory.create_batch(count)
+    return reverse("home")
+
+
+def _meetup_detail(count, user):
+    from moeder import services as moeder_services
+
+    meetup = MeetupFactory()
+    for _n in range(count):
+        moeder_services.answer(meetup=meetup, member=UserFactory(), answer="yes")
+    return meetup.get_absolute_url()
+
+
 # page: (who looks, how to fill it, the cap)
 PAGES = {
+    "home": ("member", _home, 8),
+    "moeder:meetup_detail": ("member", _meetup_detail, 8),
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),

@@ -18,6 +18,7 @@ from forum.models import Access, Thread
 from netvaerk import counters
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 from tests.moeder.factories import MeetupFactory
+from tests.needs.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +41,26 @@ def test_a_members_thread_page_writes_only_the_read_position(member_client):
         assert all("forum_threadread" in sql for sql in writes), writes
 
 
-@pytest.mark.parametrize("page", ["latest", "unanswered", "front", "meetup", "needs"])
-def test_other_everyday_pages_write_nothing(member_client, page):
-    thread = ThreadFactory()
+PAGES = ["latest", "unanswered", "category", "front", "meetup", "needs", "search", "search_miss"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_other_everyday_pages_write_nothing(member_client, name):
+    thread = ThreadFactory(title="Budget for det første år")
+    NeedFactory()
     urls = {
         "latest": reverse("forum:latest"),
         "unanswered": reverse("forum:unanswered"),
+        "category": thread.category.get_absolute_url(),
         "front": "/",
         "meetup": MeetupFactory().get_absolute_url(),
         "needs": reverse("needs:board"),
+        "search": reverse("forum:search") + "?q=budget",
+        "search_miss": reverse("forum:search") + "?q=kryptovaluta",  # a failed search
     }
-    assert thread.category.get_absolute_url()
-    member_client.get(urls[page])
+    member_client.get(urls[name])
     with CaptureQueriesContext(connection) as queries:
-        assert member_client.get(urls[page]).status_code == 200
+        assert member_client.get(urls[name]).status_code == 200
     assert _writes(queries) == []
 
 
@@ -82,7 +89,7 @@ def test_the_periodic_job_writes_finished_minutes_only(member_client, settings):
     member_client.get(thread.get_absolute_url())  # this minute: left for the next run
     out = StringIO()
     call_command("run_periodic", "counters", stdout=out)
-    assert "Wrote 2 thread views." in out.getvalue()
+    assert "Wrote 2 thread views and 0 failed searches." in out.getvalue()
     assert Thread.objects.get(pk=thread.pk).view_count == 2
     assert counters.pending(services.VIEW_COUNTER) == {thread.pk: 1}
 

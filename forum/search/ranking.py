@@ -4,7 +4,7 @@ import math
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from forum.models import FailedSearch, Post, SearchSynonym
@@ -24,6 +24,7 @@ from forum.search.text import (
     STOP_WORDS,
     words_of,
 )
+from netvaerk import counters
 
 
 def search_posts(user, text: str, filters: SearchFilters | None = None):
@@ -127,16 +128,20 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
             fetched[pk] = (pk, *fields)
     if fetched:  # narrowing filters were applied in SQL with the text match
         rows = list(fetched.values())
-    else:
-        rows = list(
-            _post_filters(Post.objects.filter(pk__in=list(base)), filters).values_list(
-                "pk", "created_at", "thread_id", "thread__accepted_post_id"
-            )
+        allowed_threads = set(
+            _threads(user, filters)
+            .filter(pk__in={row[2] for row in rows})
+            .values_list("pk", flat=True)
         )
-    allowed_threads = set(
-        _threads(user, filters).filter(pk__in={row[2] for row in rows}).values_list("pk", flat=True)
-    )
-    rows = [row for row in rows if row[2] in allowed_threads]
+        rows = [row for row in rows if row[2] in allowed_threads]
+    else:
+        # One query: each candidate's thread is checked by its key (no scan).
+        allowed = _threads(user, filters).filter(pk=OuterRef("thread_id"))
+        rows = list(
+            _post_filters(Post.objects.filter(pk__in=list(base)), filters)
+            .filter(Exists(allowed))
+            .values_list("pk", "created_at", "thread_id", "thread__accepted_post_id")
+        )
     now = timezone.now()
     scored = []
     for pk, created_at, thread_id, accepted_id in rows:
@@ -182,17 +187,32 @@ def similar_threads(user, title: str, *, limit: int = 5):
     return [threads[pk] for pk in thread_ids if pk in threads]
 
 
+FAILED_SEARCHES = "failed_searches"
+
+
 def record_failed_search(text: str) -> None:
-    """Count a search that found nothing (the words only, not who searched)."""
+    """Count a search that found nothing (the words only, not who searched):
+    in the counters cache, written by ``flush_failed_searches`` (no write on a GET)."""
     key = " ".join(words_of(text))[:200]
-    if not key:
-        return
-    updated = FailedSearch.objects.filter(text=key).update(
-        count=F("count") + 1, last_searched_at=timezone.now()
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                FailedSearch.objects.create(text=key)
-        except IntegrityError:
-            FailedSearch.objects.filter(text=key).update(count=F("count") + 1)
+    if key:
+        counters.bump(FAILED_SEARCHES, key)
+
+
+@transaction.atomic
+def _add_failed_searches(counts: dict) -> None:
+    now = timezone.now()
+    for key, count in counts.items():
+        updated = FailedSearch.objects.filter(text=key).update(
+            count=F("count") + count, last_searched_at=now
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    FailedSearch.objects.create(text=key, count=count, last_searched_at=now)
+            except IntegrityError:
+                FailedSearch.objects.filter(text=key).update(count=F("count") + count)
+
+
+def flush_failed_searches(*, include_current: bool = False) -> int:
+    """Write the gathered failed searches (run_periodic counters)."""
+    return counters.flush(FAILED_SEARCHES, _add_failed_searches, include_current=include_current)

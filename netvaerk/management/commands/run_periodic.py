@@ -2,7 +2,7 @@
 
     manage.py run_periodic daily     # daily summaries by mail
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
-    manage.py run_periodic counters  # thread views gathered in the cache (every minute)
+    manage.py run_periodic counters  # thread views and failed searches gathered in the cache
 
 Each job runs in this process under a lock shared by every server (the cache),
 so two timers firing at once on two machines, or a run that overlaps the last,
@@ -48,10 +48,12 @@ def run_cleanup(command: BaseCommand) -> None:
 
 
 def run_counters(command: BaseCommand) -> None:
+    from forum.search import flush_failed_searches
     from forum.services import flush_view_counts
 
     views = flush_view_counts()
-    command.stdout.write(f"Wrote {views} thread views.")
+    failed = flush_failed_searches()
+    command.stdout.write(f"Wrote {views} thread views and {failed} failed searches.")
 
 
 LOCK_TIMEOUTS = {"counters": 300}  # a run killed midway blocks the next for at most this
