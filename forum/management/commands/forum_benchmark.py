@@ -261,12 +261,8 @@ class Command(BaseCommand):
                     response = client.get(url)
                     if response.status_code != 200:
                         raise CommandError(f"{url} answered {response.status_code}")
-                queries = []  # counted by hand: each request resets connection.queries
-                with connection.execute_wrapper(
-                    lambda execute, sql, params, many, context: (
-                        queries.append(sql) or execute(sql, params, many, context)
-                    )
-                ):
+                queries = QueryCounter()  # each request resets connection.queries
+                with connection.execute_wrapper(queries):
                     client.get(url)
                 timings = []
                 for _ in range(requests):
@@ -291,6 +287,14 @@ class Command(BaseCommand):
                 f"| {count:7} |"
             )
         self.stdout.write(f"Memory of this process after the run (RSS): {rss_mb():.0f} MB")
+
+
+class QueryCounter(list):
+    """An execute wrapper that keeps the SQL of each query it lets through."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
 
 
 def rss_mb() -> float:
