@@ -6,12 +6,12 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import audit_action_choices
+from netvaerk.urlkit import fast_reverse
 
 HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
 
@@ -272,7 +272,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email
 
     def get_absolute_url(self):
-        return reverse("accounts:member_detail", kwargs={"pk": self.pk})
+        return fast_reverse("accounts:member_detail", pk=self.pk)
 
     def get_full_name(self):
         return self.display_name

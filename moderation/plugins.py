@@ -3,7 +3,6 @@ forum shows moderators' tools and holds new members' posts without importing
 moderation. Registered by ModerationConfig.ready()."""
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.permissions import is_member
@@ -13,6 +12,7 @@ from moderation import services
 from moderation.models import QueuedPost
 from moderation.permissions import can_flag, can_moderate_thread, can_restore
 from netvaerk.extensions import Check, Panel
+from netvaerk.urlkit import fast_reverse
 
 
 def thread_tools(*, request, thread, **_objects):
@@ -49,26 +49,26 @@ def post_actions(*, user, post, **_objects) -> list[forum.PostAction]:
     if can_flag(user, post):
         actions.append(
             forum.PostAction(
-                gettext("Flag"), reverse("moderation:flag_post", args=[post.pk]), suffix=name
+                gettext("Flag"), fast_reverse("moderation:flag_post", pk=post.pk), suffix=name
             )
         )
     if post.number == 1 or not can_moderate_thread(user, post.thread):
         return actions
     danger = "btn-outline-danger"
     if post.state == State.PUBLISHED:
-        url = reverse("moderation:post_hide", args=[post.pk])
+        url = fast_reverse("moderation:post_hide", pk=post.pk)
         actions.append(forum.PostAction(gettext("Hide"), url, danger, name))
     elif post.state == State.HIDDEN:
-        url = reverse("moderation:post_unhide", args=[post.pk])
+        url = fast_reverse("moderation:post_unhide", pk=post.pk)
         actions.append(forum.PostAction(gettext("Show again"), url, suffix=name))
     if post.state == State.DELETED:
         if can_restore(user):
-            url = reverse("moderation:post_restore", args=[post.pk])
+            url = fast_reverse("moderation:post_restore", pk=post.pk)
             actions.append(forum.PostAction(gettext("Restore"), url, suffix=name))
     else:
-        url = reverse("moderation:post_delete", args=[post.pk])
+        url = fast_reverse("moderation:post_delete", pk=post.pk)
         actions.append(forum.PostAction(gettext("Delete"), url, danger, name))
-    url = reverse("moderation:thread_split", args=[post.thread_id]) + f"?fra={post.pk}"
+    url = fast_reverse("moderation:thread_split", pk=post.thread_id) + f"?fra={post.pk}"
     actions.append(forum.PostAction(gettext("Split from here"), url, suffix=name))
     return actions
 

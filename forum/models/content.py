@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netvaerk.urlkit import fast_reverse
+
 POSTS_PER_PAGE = 20
 
 
@@ -102,7 +104,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forum:category_detail", kwargs={"slug": self.slug})
+        return fast_reverse("forum:category_detail", slug=self.slug)
 
 
 class Tag(models.Model):
@@ -234,7 +236,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("forum:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return fast_reverse("forum:thread_detail", pk=self.pk, slug=self.slug)
 
     @property
     def post_count(self) -> int:
@@ -365,7 +367,7 @@ class Post(models.Model):
         return f"{self.thread} #{self.number}"
 
     def get_absolute_url(self):
-        return reverse("forum:post_permalink", kwargs={"pk": self.pk})
+        return fast_reverse("forum:post_permalink", pk=self.pk)
 
     @property
     def page_number(self) -> int:
