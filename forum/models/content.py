@@ -13,7 +13,6 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +119,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forum:tag_detail", kwargs={"slug": self.slug})
+        return fast_reverse("forum:tag_detail", slug=self.slug)
 
 
 class ThreadQuerySet(models.QuerySet):
