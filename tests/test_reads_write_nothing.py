@@ -98,3 +98,19 @@ def test_a_broken_counter_cache_never_breaks_the_page(member_client):
     thread = ThreadFactory()
     with mock.patch("netvaerk.counters._incr", side_effect=ConnectionError("down")):
         assert member_client.get(thread.get_absolute_url()).status_code == 200
+
+
+def test_a_changed_role_shows_on_the_next_page(client_for):
+    """The roles come with the member in one query on every request: a new
+    role (and a taken one) counts at once, nothing keeps the old one."""
+    from accounts import services as account_services
+
+    member = UserFactory(totp=True)
+    client = client_for(member)
+    thread = ThreadFactory()
+    lock = reverse("moderation:thread_lock", args=[thread.pk])
+    assert lock not in client.get(thread.get_absolute_url()).text
+    assignment = account_services.grant_role(user=member, role="moderator", granted_by=None)
+    assert lock in client.get(thread.get_absolute_url()).text
+    account_services.revoke_role(assignment=assignment, revoked_by=None)
+    assert lock not in client.get(thread.get_absolute_url()).text
