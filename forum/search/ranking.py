@@ -70,7 +70,8 @@ def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
         .annotate(rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS))
         .values_list(*_RANK_FIELDS)
     )
-    return [*recent, *heads]
+    # One query for both sets (a PostgreSQL UNION ALL keeps each one's limit).
+    return list(recent.union(heads, all=True))
 
 
 # What ranking needs of a candidate, fetched with it on PostgreSQL.
