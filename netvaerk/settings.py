@@ -271,9 +271,21 @@ warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
-# Uploaded files (none yet from members; backups include the folder).
+# Uploaded files (members' pictures and PDF files; backups include the folder).
+# Never served from MEDIA_URL: netvaerk.uploads.serve_upload checks who may read
+# each file first (README, "Pictures and attachments").
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+NETVAERK_UPLOAD_MAX_BYTES = env_int("NETVAERK_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+NETVAERK_UPLOAD_MAX_FILES = env_int("NETVAERK_UPLOAD_MAX_FILES", default=5)
+NETVAERK_UPLOAD_QUOTA_BYTES = env_int("NETVAERK_UPLOAD_QUOTA_BYTES", default=200 * 1024 * 1024)
+NETVAERK_UPLOAD_ORPHAN_HOURS = env_int("NETVAERK_UPLOAD_ORPHAN_HOURS", default=24)
+# Pictures: refused above this many pixels (read from the header, before
+# decoding), stored at most this wide or high.
+NETVAERK_IMAGE_MAX_PIXELS = env_int("NETVAERK_IMAGE_MAX_PIXELS", default=50_000_000)
+NETVAERK_IMAGE_MAX_SIDE = env_int("NETVAERK_IMAGE_MAX_SIDE", default=1600)
+# Behind nginx: the internal location that serves MEDIA_ROOT (X-Accel-Redirect).
+NETVAERK_UPLOADS_ACCEL_PREFIX = os.environ.get("NETVAERK_UPLOADS_ACCEL_PREFIX", "")
 # Where `manage.py backup` writes its archives.
 NETVAERK_BACKUP_DIR = Path(os.environ.get("NETVAERK_BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {

@@ -51,3 +51,14 @@ class NotificationsConfig(AppConfig):
 
         personal_data.register(PART)
         retention.register(RULE)
+
+        from netvaerk.uploads import UploadScope, upload_scopes
+        from notifications import permissions
+
+        upload_scopes.register(
+            UploadScope(
+                permissions.UPLOAD_SCOPE,
+                permissions.can_read_upload,
+                permissions.existing_conversations,
+            )
+        )

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import MemberField
 from netvaerk.forms import MarkdownField, OneLineField
+from netvaerk.uploads import AttachmentsForm
 from notifications.models import DigestFrequency
 
 MESSAGE_MAX_CHARS = 20_000
@@ -17,12 +18,13 @@ def _body_field(label):
     )
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(AttachmentsForm):
     subject = OneLineField(label=_("Subject"), max_length=200, required=False)
     body = _body_field(_("Your message"))
+    field_order = ["subject", "body", "attachments", "attachment_alt"]
 
 
-class MessageForm(forms.Form):
+class MessageForm(AttachmentsForm):
     body = _body_field(_("Your message"))
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import is_member, require
+from netvaerk import uploads
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 from notifications import conversations, digest, services
@@ -26,6 +28,7 @@ from notifications.models import (
     Notification,
     Participant,
 )
+from notifications.permissions import UPLOAD_SCOPE as SCOPE
 from notifications.permissions import (
     can_add_participant,
     can_message,
@@ -95,17 +98,22 @@ def conversation_start(request, member_pk):
     member = get_object_or_404(User.objects.members(), pk=member_pk)
     blocked = Block.objects.filter(blocker=member, blocked=request.user).exists()
     require(can_message(request.user, member, blocked=blocked))
-    form = ConversationForm(request.POST or None)
+    form = ConversationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        conversation = conversations.start_conversation(
-            author=request.user,
-            recipients=[member],
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            body_html=form.fields["body"].rendered_html,
-        )
-        messages.success(request, _("Your message was sent."))
-        return redirect(conversation)
+        with transaction.atomic(), uploads.discard_on_error():
+            stored = uploads.store_attachments(form, uploader=request.user)
+            if stored is not None:
+                conversation = conversations.start_conversation(
+                    author=request.user,
+                    recipients=[member],
+                    subject=form.cleaned_data["subject"],
+                    body=stored.body,
+                    body_html=stored.body_html,
+                )
+                uploads.attach(stored.uploads, scope=SCOPE, scope_id=conversation.pk)
+        if stored is not None:
+            messages.success(request, _("Your message was sent."))
+            return redirect(conversation)
     return render(request, "notifications/conversation_form.html", {"form": form, "member": member})
 
 
@@ -154,16 +162,22 @@ def _message_page(request, conversation):
 @limit_writes("conversation_write")
 def conversation_detail(request, pk):
     conversation = _conversation_for(request, pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         require(conversation.can_post)
+        stored = None
         if form.is_valid():
-            conversations.post_message(
-                conversation=conversation,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                body_html=form.fields["body"].rendered_html,
-            )
+            with transaction.atomic(), uploads.discard_on_error():
+                stored = uploads.store_attachments(form, uploader=request.user)
+                if stored is not None:
+                    conversations.post_message(
+                        conversation=conversation,
+                        author=request.user,
+                        body=stored.body,
+                        body_html=stored.body_html,
+                    )
+                    uploads.attach(stored.uploads, scope=SCOPE, scope_id=conversation.pk)
+        if stored is not None:
             messages.success(request, _("Your message was sent."))
             return redirect(conversation)
     else:
