@@ -100,7 +100,7 @@ def test_an_animated_gif_with_many_frames_becomes_its_first_frame():
 
 
 def test_a_huge_picture_is_refused_from_its_header_before_decoding():
-    # A valid PNG header claiming 50,000 × 50,000 pixels: a few hundred bytes.
+    # A valid PNG header claiming 50,000 x 50,000 pixels: a few hundred bytes.
     small = io.BytesIO()
     Image.new("1", (1, 1)).save(small, "PNG")
     data = bytearray(small.getvalue())
@@ -331,7 +331,7 @@ def test_an_unattached_upload_is_readable_by_its_uploader_only(client_for):
 
 def test_accel_redirect_lets_the_web_server_send_the_file(client_for, settings):
     settings.NETVAERK_UPLOADS_ACCEL_PREFIX = "/protected-media/"
-    anna, bo, stored = _conversation_upload()
+    _anna, bo, stored = _conversation_upload()
     response = client_for(bo).get(stored.get_absolute_url())
     assert response["X-Accel-Redirect"] == "/protected-media/" + stored.file.name
 
@@ -353,7 +353,7 @@ def test_a_reply_with_a_picture_in_a_thread(member_client):
 
 
 def test_orphans_and_uploads_of_deleted_places_are_removed_with_their_files(settings):
-    anna, bo, attached = _conversation_upload()
+    anna, _bo, attached = _conversation_upload()
     orphan = uploads.store(uploader=anna, prepared=[uploads.prepare(upload(picture()))])[0]
     fresh = uploads.store(uploader=anna, prepared=[uploads.prepare(upload(picture()))])[0]
     Upload.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - timedelta(days=2))
