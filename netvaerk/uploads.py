@@ -32,6 +32,7 @@ from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from PIL import Image, ImageOps
@@ -201,11 +202,6 @@ class UploadsField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Pictures and PDF files"))
-        kwargs.setdefault(
-            "help_text",
-            _("JPEG, PNG, WebP, GIF (shown as a still) or PDF, up to %(max)s each.")
-            % {"max": filesizeformat(settings.NETVAERK_UPLOAD_MAX_BYTES)},
-        )
         super().__init__(**kwargs)
         self.widget.attrs.update({"accept": ACCEPT, "multiple": True, "data-upload-input": ""})
 
@@ -238,6 +234,12 @@ class AttachmentsForm(forms.Form):
         required=False,
         max_length=200,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = gettext(
+            "JPEG, PNG, WebP, GIF (shown as a still) or PDF, up to %(max)s each."
+        ) % {"max": filesizeformat(settings.NETVAERK_UPLOAD_MAX_BYTES)}
 
     def clean_attachment_alt(self):
         return clean_one_line(self.cleaned_data["attachment_alt"])
