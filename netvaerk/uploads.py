@@ -118,7 +118,9 @@ def reencode_image(data: bytes, *, max_side: int | None = None) -> tuple[bytes, 
                 image.draft("RGB", (max_side, max_side))  # decode at a reduced scale
             image.seek(0)
             image.load()
-            still = ImageOps.exif_transpose(image)  # a copy, turned the right way up
+            turned = image.getexif().get(0x0112, 1) not in (0, 1)
+            # Turned the right way up (a copy); metadata goes in `frombytes` below.
+            still = ImageOps.exif_transpose(image) if turned else image
         except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError):
             _refuse(_("The picture is damaged or incomplete."))
     out_format, _ext, _type = IMAGE_FORMATS[source_format]
@@ -127,7 +129,8 @@ def reencode_image(data: bytes, *, max_side: int | None = None) -> tuple[bytes, 
     elif still.mode not in ("RGB", "RGBA"):
         transparent = "transparency" in still.info or "A" in still.mode
         still = still.convert("RGBA" if transparent else "RGB")
-    still.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # HAMMING: as sharp as LANCZOS when making smaller, at half its cost.
+    still.thumbnail((max_side, max_side), Image.Resampling.HAMMING)
     clean = Image.frombytes(still.mode, still.size, still.tobytes())  # no info, no metadata
     buffer = io.BytesIO()
     options = {"JPEG": {"quality": 85}, "WEBP": {"quality": 85}, "PNG": {"compress_level": 6}}
