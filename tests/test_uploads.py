@@ -393,3 +393,40 @@ def test_the_field_refuses_too_many_files(settings):
 def test_posts_by_others_are_untouched():
     post = PostFactory()
     assert "<img" not in post.body_html
+
+
+# --- Meetups --------------------------------------------------------------------
+
+
+def test_an_organiser_attaches_a_pdf_programme_to_a_meetup(organiser_client, client):
+    from moeder.models import Meetup
+    from tests.moeder.test_views import _form
+
+    data = {**_form(), "attachments": upload(pdf(), "Program for dagen.pdf")}
+    response = organiser_client.post(reverse("moeder:meetup_create"), data)
+    meetup = Meetup.objects.get()
+    assert response["Location"] == meetup.get_absolute_url()
+    stored = Upload.objects.get()
+    assert (stored.scope, stored.scope_id, stored.name) == (
+        "moeder.meetup",
+        meetup.pk,
+        "Program-for-dagen.pdf",
+    )
+    assert f'href="{stored.get_absolute_url()}"' in meetup.description_html
+    served = organiser_client.get(stored.get_absolute_url())
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"].startswith("attachment")
+    # A draft: nobody else can open its programme.
+    assert client.get(stored.get_absolute_url()).status_code == 404
+
+
+def test_a_refused_programme_keeps_the_meetup_text_and_saves_no_meetup(organiser_client):
+    from moeder.models import Meetup
+    from tests.moeder.test_views import _form
+
+    bad = pdf(b"1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >> endobj\n")
+    data = {**_form(), "attachments": upload(bad, "program.pdf")}
+    response = organiser_client.post(reverse("moeder:meetup_create"), data)
+    assert response.status_code == 200
+    assert "JavaScript" in response.text and "Morgenkaffe i Vejle" in response.text
+    assert not Meetup.objects.exists() and not Upload.objects.exists()
