@@ -461,3 +461,32 @@ def serve_upload(request, key, name, width=None, height=None):
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+# --- Avatars -----------------------------------------------------------------
+
+AVATAR_SIZES = (256, 64)
+
+
+def make_avatar(uploaded) -> dict[int, bytes]:
+    """A member's picture checked and re-encoded like any upload, cropped to a
+    square in the middle, as JPEG in each of AVATAR_SIZES."""
+    prepared = prepare(uploaded)
+    if prepared.kind != UploadKind.IMAGE:
+        _refuse(_("Use a picture (JPEG, PNG, WebP or GIF) for your profile."))
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        image.load()
+        if image.mode in ("RGBA", "LA", "P"):
+            background = Image.new("RGB", image.size, (255, 255, 255))
+            background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+            image = background
+        square = ImageOps.fit(
+            image.convert("RGB"), (AVATAR_SIZES[0],) * 2, Image.Resampling.HAMMING
+        )
+    sizes = {}
+    for size in AVATAR_SIZES:
+        buffer = io.BytesIO()
+        resized = square if size == AVATAR_SIZES[0] else square.resize((size, size))
+        resized.save(buffer, "JPEG", quality=85)
+        sizes[size] = buffer.getvalue()
+    return sizes
