@@ -22,12 +22,17 @@ def _export(user) -> dict[str, list[dict]]:
             "height",
             "created_at",
             "attached_at",
-        )
+        ),
+        "profile_picture": [{"has_picture": bool(user.avatar_key)}],
     }
 
 
 def _erase(*, user, keep_posts: bool) -> None:
+    from accounts.services import remove_avatar
+
     Upload.objects.filter(uploader=user).delete()  # the files go on commit
+    if user.avatar_key:
+        remove_avatar(member=user)
 
 
 UPLOADS_PART = PersonalData(

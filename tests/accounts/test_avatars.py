@@ -131,3 +131,23 @@ def test_avatars_in_the_member_list_take_no_query_each(member_client):
         html = member_client.get(reverse("accounts:member_list")).text
     assert len(many) <= len(one)
     assert html.count('class="avatar"') >= 15
+
+
+def test_avatars_in_the_meetup_attendee_list_take_no_query_each(member_client):
+    from moeder.models import Rsvp
+    from tests.moeder.test_services import make_meetup
+
+    def page_queries(count):
+        meetup = make_meetup()
+        for n in range(count):
+            Rsvp.objects.create(
+                meetup=meetup, member=UserFactory(avatar_key=f"avatarkey{n:07d}"), answer="yes"
+            )
+        with CaptureQueriesContext(connection) as queries:
+            html = member_client.get(meetup.get_absolute_url()).text
+        return len(queries), html
+
+    few, _ = page_queries(1)
+    many, html = page_queries(12)
+    assert many <= few
+    assert html.count('class="avatar"') >= 12
