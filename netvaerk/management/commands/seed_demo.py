@@ -22,6 +22,7 @@ class Command(BaseCommand):
             created = moeder_demo.seed() or created
             created = needs_demo.seed() or created
             created = datepolls_demo.seed() or created
+            created = demo.seed_pictures() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
