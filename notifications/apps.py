@@ -52,6 +52,22 @@ class NotificationsConfig(AppConfig):
         personal_data.register(PART)
         retention.register(RULE)
 
+        from accounts.extensions import audit_actions
+        from notifications import reports
+
+        audit_actions.register_choices(reports.ReportAuditAction.choices, order=170)
+        kinds.register(Kind(reports.REPORT_KIND, _("Reported message")))
+        subjects.register(Subject("notifications.messagereport", reports.resolve_reports))
+        member_menu.register(
+            MenuEntry(
+                "notifications.message_reports",
+                _("Reported messages"),
+                "conversations:report_list",
+                reports.can_review_reports,
+                order=85,
+            )
+        )
+
         from netvaerk.uploads import UploadScope, upload_scopes
         from notifications import permissions
 

@@ -38,3 +38,28 @@ class DigestSettingForm(forms.Form):
         choices=DigestFrequency.choices,
         widget=forms.RadioSelect,
     )
+
+
+class ReportForm(forms.Form):
+    reason = OneLineField(
+        label=_("What is wrong with the message?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The moderators see this message and a few messages around it, "
+            "not the rest of the conversation."
+        ),
+        error_messages={"required": _("Please say what is wrong.")},
+    )
+
+
+class ResolveReportForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("dismiss", _("Dismiss the report: the message stays")),
+            ("remove", _("Remove the message")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = OneLineField(label=_("Reason (for the audit log)"), max_length=500, required=False)

@@ -18,13 +18,21 @@ from accounts.permissions import is_member, require
 from netvaerk import uploads
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
-from notifications import conversations, digest, services
-from notifications.forms import AddParticipantForm, ConversationForm, DigestSettingForm, MessageForm
+from notifications import conversations, digest, reports, services
+from notifications.forms import (
+    AddParticipantForm,
+    ConversationForm,
+    DigestSettingForm,
+    MessageForm,
+    ReportForm,
+    ResolveReportForm,
+)
 from notifications.models import (
     Block,
     Conversation,
     DigestFrequency,
     Message,
+    MessageReport,
     Notification,
     Participant,
 )
@@ -306,3 +314,65 @@ def digest_unsubscribe(request, token):
         digest.set_frequency(user=user, frequency=DigestFrequency.NEVER)
         return render(request, "notifications/digest_unsubscribe.html", {"done": True})
     return render(request, "notifications/digest_unsubscribe.html", {"email": user.email})
+
+
+# --- Reports of messages -----------------------------------------------------
+
+
+@login_required
+@limit_writes("conversation_write")
+@require_http_methods(["GET", "POST"])
+def message_report(request, pk):
+    """A participant reports a message (the form on GET, the report on POST)."""
+    message = get_object_or_404(
+        Message.objects.select_related("conversation", "author").filter(
+            conversation__in=visible_conversations(request.user)
+        ),
+        pk=pk,
+    )
+    require(reports.can_report_message(request.user, message, reads_conversation=True))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reports.report_message(
+            message=message, reporter=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Thank you. The moderators will look at the message."))
+        return redirect(message.conversation)
+    return render(request, "notifications/message_report.html", {"form": form, "message": message})
+
+
+@login_required
+def report_list(request):
+    require(reports.can_review_reports(request.user))
+    page = page_of(
+        request,
+        MessageReport.objects.select_related("reporter", "message__author").order_by(
+            "-resolution", "-created_at", "-pk"
+        ),
+    )
+    return render(request, "notifications/report_list.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    """The reported message with a few around it, and the moderator's decision."""
+    require(reports.can_review_reports(request.user))
+    report = get_object_or_404(
+        MessageReport.objects.select_related("reporter", "resolved_by", "message"), pk=pk
+    )
+    form = ResolveReportForm(request.POST or None)
+    if request.method == "POST" and not report.resolution and form.is_valid():
+        reports.resolve_report(
+            report=report,
+            moderator=request.user,
+            remove=form.cleaned_data["decision"] == "remove",
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The report is closed."))
+        return redirect(report)
+    return render(
+        request,
+        "notifications/report_detail.html",
+        {"report": report, "context": reports.context_of(report.message), "form": form},
+    )
