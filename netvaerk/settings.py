@@ -462,6 +462,9 @@ NETVAERK_RETENTION = {
     # Who checked in at a meetup; after this only the counts remain.
     "checkins_days": env_int("NETVAERK_RETAIN_CHECKINS_DAYS", default=730),
     "notifications_days": env_int("NETVAERK_RETAIN_NOTIFICATIONS_DAYS", default=365),
+    # Private conversations with no new message for this long go, messages,
+    # reports and attached files included.
+    "conversations_days": env_int("NETVAERK_RETAIN_CONVERSATIONS_DAYS", default=730),
     # Finished background task rows (they hold e-mail addresses and texts).
     "task_results_days": env_int("NETVAERK_RETAIN_TASK_RESULTS_DAYS", default=30),
     # Words searched for without a result (no one's identity is kept with them).

@@ -47,10 +47,11 @@ class NotificationsConfig(AppConfig):
 
         from accounts.extensions import personal_data, retention
         from notifications.personal_data import PART
-        from notifications.retention import RULE
+        from notifications.retention import CONVERSATIONS_RULE, RULE
 
         personal_data.register(PART)
         retention.register(RULE)
+        retention.register(CONVERSATIONS_RULE)
 
         from accounts.extensions import audit_actions
         from notifications import reports

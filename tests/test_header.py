@@ -25,7 +25,10 @@ EXPECTED = {
     "anonymous": (EVERYONE, []),
     "member": ([*EVERYONE, "duties.rota"], MEMBER_MENU),
     "organiser": ([*EVERYONE, "duties.rota", "handbook.index"], MEMBER_MENU),
-    "moderator": ([*EVERYONE, "duties.rota", "handbook.index", "moderation.index"], MEMBER_MENU),
+    "moderator": (
+        [*EVERYONE, "duties.rota", "handbook.index", "moderation.index"],
+        [*MEMBER_MENU, "notifications.message_reports"],
+    ),
     "network_leader": (
         [*EVERYONE, "duties.rota", "handbook.index", "moderation.index"],
         [*MEMBER_MENU, "accounts.roles"],

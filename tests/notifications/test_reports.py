@@ -135,3 +135,22 @@ def test_dismissing_a_report_is_audited_and_keeps_the_message(client_for):
     assert report.resolution == "dismissed" and report.resolved_by == moderator
     assert Message.objects.get(pk=message.pk).body == "Besked 3"
     assert AuditEntry.objects.filter(action="report_dismissed", actor=moderator).exists()
+
+
+def test_silent_conversations_go_after_the_retention_period(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Conversation
+    from notifications.retention import purge_conversations
+
+    settings.NETVAERK_RETENTION = {**settings.NETVAERK_RETENTION, "conversations_days": 30}
+    _anna, _bo, old = conversation_with(3)
+    _c, _d, fresh = conversation_with(3)
+    Conversation.objects.filter(pk=old.pk).update(
+        last_message_at=timezone.now() - timedelta(days=31)
+    )
+    assert purge_conversations(now=timezone.now()) > 0
+    assert list(Conversation.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not Message.objects.filter(conversation_id=old.pk).exists()
