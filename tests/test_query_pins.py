@@ -161,7 +161,32 @@ def _calendar_settings(count, user):
 
 
 # page: (who looks, how to fill it, the cap)
+def _reported_messages(count):
+    from notifications import conversations, reports
+
+    anna, bo = UserFactory(), UserFactory()
+    conversation = conversations.start_conversation(
+        author=anna, recipients=[bo], subject="Emne", body="Hej"
+    )
+    made = []
+    for n in range(count):
+        message = conversations.post_message(conversation=conversation, author=bo, body=f"B {n}")
+        made.append(reports.report_message(message=message, reporter=anna, reason="Grimt"))
+    return made
+
+
+def _report_list(count, user):
+    _reported_messages(count)
+    return reverse("conversations:report_list")
+
+
+def _report_detail(count, user):
+    return _reported_messages(count)[-1].get_absolute_url()
+
+
 PAGES = {
+    "conversations:report_list": ("moderator", _report_list, 8),
+    "conversations:report_detail": ("moderator", _report_detail, 9),
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),
