@@ -28,6 +28,7 @@ from accounts.permissions import (
     can_view_members,
     can_view_role_log,
     is_member,
+    is_silenced,
     require,
     shown_fields,
 )
@@ -65,6 +66,10 @@ def member_list(request):
         if form.cleaned_data["skill"]:
             members = members.filter(skills__slug=form.cleaned_data["skill"], show_skills=True)
     page = page_of(request, members)
+    # "Send a message" (notifications' conversations; a block is checked there).
+    may_write = is_member(request.user) and not is_silenced(request.user)
+    for member in page:
+        member.can_write_to = may_write and member.pk != request.user.pk
     query = request.GET.copy()
     query.pop("page", None)
     return render(

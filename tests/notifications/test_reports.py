@@ -154,3 +154,10 @@ def test_silent_conversations_go_after_the_retention_period(settings):
     assert purge_conversations(now=timezone.now()) > 0
     assert list(Conversation.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not Message.objects.filter(conversation_id=old.pk).exists()
+
+
+def test_the_member_list_offers_to_start_a_conversation(client_for):
+    anna, bo = UserFactory(), UserFactory(display_name="Bo Bertelsen")
+    html = client_for(anna).get(reverse("accounts:member_list")).text
+    assert reverse("conversations:conversation_start", args=[bo.pk]) in html
+    assert reverse("conversations:conversation_start", args=[anna.pk]) not in html
