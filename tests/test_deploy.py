@@ -93,3 +93,22 @@ def test_nginx_site_passes_nginx_t(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_package_includes_every_project_app():
+    """An app missing from pyproject's package list is absent when installed
+    as a package (netvaerk-admin then fails with ModuleNotFoundError)."""
+    import tomllib
+
+    from django.conf import settings
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    local_apps = {
+        entry.split(".")[0]
+        for entry in settings.INSTALLED_APPS
+        if (root / entry.split(".")[0] / "__init__.py").exists()
+    }
+    missing = sorted(app for app in local_apps if f"{app}*" not in patterns)
+    assert missing == [], f"add these apps to pyproject.toml packages.find include: {missing}"
