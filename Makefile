@@ -29,7 +29,7 @@ help:
 	@echo "make prod-local     the production stack here: PostgreSQL, Redis, gunicorn, 2 task workers"
 	@echo "make loadtest       Locust, headless, against a running prod-local (LOAD_USERS, LOAD_TIME)"
 	@echo "make lock           re-pin requirements.lock from pyproject.toml"
-	@echo "make bench          seed a large forum in a fresh SQLite file and time the main pages"
+	@echo "make bench          seed a large forum in a fresh SQLite file and time the main pages (and their queries)"
 	@echo "make bench-postgres the same on PostgreSQL (database netvaerk_bench, recreated)"
 	@echo "make bench-search   seed, rebuild the search index and time searches (SQLite)"
 	@echo "make bench-search-postgres  the same on PostgreSQL"
@@ -74,7 +74,8 @@ run: demo
 	@echo "Starting Netværk on http://$(HOST):$(PORT)/ and the background task worker (Ctrl-C stops both)."
 	@export DJANGO_DEBUG="$${DJANGO_DEBUG:-1}" NETVAERK_BASE_URL="$${NETVAERK_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	(while sleep 60; do $(PY) manage.py run_periodic counters >/dev/null; done) & counters=$$!; \
+	trap 'kill $$worker $$counters 2>/dev/null; wait $$worker $$counters 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT) || true
 
 worker: migrate
@@ -132,7 +133,7 @@ BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/netvaerk_bench
 bench: setup
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py forum_benchmark $(BENCH_ARGS)
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py site_benchmark $(BENCH_ARGS)
 
 bench-search: setup
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -163,7 +164,7 @@ bench-relay-postgres: setup
 bench-postgres: setup
 	psql "$(dir $(BENCH_POSTGRES_URL))postgres" -q -c "DROP DATABASE IF EXISTS netvaerk_bench" -c "CREATE DATABASE netvaerk_bench"
 	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py forum_benchmark $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py site_benchmark $(BENCH_ARGS)
 
 bench-import: setup
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm

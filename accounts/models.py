@@ -5,14 +5,14 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import audit_action_choices, skill_matcher
+from netvaerk.urlkit import fast_reverse
 
 HANDLE_PATTERN = r"[a-z0-9][a-z0-9-]{1,38}"
 
@@ -123,9 +123,16 @@ class UserQuerySet(models.QuerySet):
         """What the permission rules read: roles and whether TOTP is on."""
         from allauth.mfa.models import Authenticator
 
-        return self.prefetch_related(
-            Prefetch("role_assignments", queryset=RoleAssignment.objects.only("user_id", "role"))
-        ).annotate(
+        roles = (
+            RoleAssignment.objects.filter(user=OuterRef("pk"))
+            .order_by()
+            .values("user")
+            .annotate(names=StringAgg("role", delimiter=Value(",")))
+            .values("names")
+        )
+        # The roles come in the same query, as "organiser,moderator" (see `roles`).
+        return self.annotate(
+            role_names=Subquery(roles, output_field=models.TextField()),
             silenced_now=Exists(
                 Sanction.objects.active().filter(
                     user=OuterRef("pk"), kind__in=[SanctionKind.SILENCE, SanctionKind.SUSPEND]
@@ -285,7 +292,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email
 
     def get_absolute_url(self):
-        return reverse("accounts:member_detail", kwargs={"pk": self.pk})
+        return fast_reverse("accounts:member_detail", pk=self.pk)
 
     def get_full_name(self):
         return self.display_name
@@ -296,6 +303,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def roles(self) -> frozenset[str]:
         """The roles this member holds (prefetched by `with_access()`)."""
+        if "role_names" in self.__dict__:  # loaded by with_access()
+            return frozenset(filter(None, (self.role_names or "").split(",")))
         return frozenset(assignment.role for assignment in self.role_assignments.all())
 
     def has_sanction(self, kind: str) -> bool:

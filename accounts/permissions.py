@@ -17,6 +17,15 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def unwrapped(user):
+    """``request.user`` without its lazy wrapper, for loops that ask the rules
+    many times (each attribute of the wrapper costs a call)."""
+    if getattr(user, "_wrapped", None) is not None:
+        user.pk  # noqa: B018 (loads it if not yet)
+        return user._wrapped
+    return user
+
+
 def is_member(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
 

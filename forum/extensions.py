@@ -80,6 +80,19 @@ thread_panels = PanelSocket(
     ``thread_tools``. At most one query.""",
 )
 
+thread_page_annotations = Hook(
+    "forum.thread_page_annotations",
+    """What a panel needs to know about the thread, loaded in the page's one
+    query for the thread (so a panel with nothing to show runs no query).
+
+    Called once per thread page as ``receiver(*, user) -> dict`` of
+    ``{name: expression}`` annotations on the Thread queryset (``OuterRef("pk")``
+    is the thread); the panel's context function reads ``thread.<name>``
+    (absent when the thread was loaded elsewhere: then query as before). Names
+    start with the app's name (``needs_signal_count``). ``user`` may be
+    anonymous.""",
+)
+
 post_actions = Hook(
     "forum.post_actions",
     """Links in each post's footer on the thread page, after the forum's own

@@ -27,6 +27,7 @@ from forum.models import (
     ThreadFollow,
     ThreadRead,
 )
+from netvaerk import counters
 from netvaerk.markup import render_markdown
 from netvaerk.text import clean_one_line, strip_control_chars
 
@@ -374,12 +375,27 @@ def write_outcome(*, thread: Thread, text: str) -> Thread:
     return thread
 
 
-def mark_read(*, user: User, thread: Thread, number: int) -> None:
-    """Remember how far the member has read (never moves backwards)."""
+UNKNOWN = object()  # mark_read: the caller did not load the member's read position
+
+
+def mark_read(*, user: User, thread: Thread, number: int, known=UNKNOWN) -> None:
+    """Remember how far the member has read (never moves backwards). ``known``:
+    the stored position the caller loaded with the thread (None: no row yet),
+    which makes this one statement at most: none when nothing new was read."""
     if not user.is_authenticated:
         return
+    now = timezone.now()
+    if known is None:
+        # One INSERT; a parallel request that got there first keeps its row.
+        ThreadRead.objects.bulk_create(
+            [ThreadRead(user=user, thread=thread, last_read_number=number, read_at=now)],
+            ignore_conflicts=True,
+        )
+        return
+    if known is not UNKNOWN and known >= number:
+        return
     updated = ThreadRead.objects.filter(user=user, thread=thread).update(
-        last_read_number=Greatest(F("last_read_number"), number), read_at=timezone.now()
+        last_read_number=Greatest(F("last_read_number"), number), read_at=now
     )
     if not updated:
         try:
@@ -391,8 +407,24 @@ def mark_read(*, user: User, thread: Thread, number: int) -> None:
             )
 
 
+VIEW_COUNTER = "thread_views"
+
+
 def record_view(*, thread: Thread) -> None:
-    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+    """Count a view in the cache (no database write on a GET); the periodic
+    job ``counters`` adds the counts to ``Thread.view_count`` in batches."""
+    counters.bump(VIEW_COUNTER, thread.pk)
+
+
+@transaction.atomic
+def _add_views(counts: dict[int, int]) -> None:
+    for count, pks in counters.by_count(counts).items():
+        Thread.objects.filter(pk__in=pks).update(view_count=F("view_count") + count)
+
+
+def flush_view_counts(*, include_current: bool = False) -> int:
+    """Write the gathered thread views (one UPDATE per distinct count)."""
+    return counters.flush(VIEW_COUNTER, _add_views, include_current=include_current)
 
 
 @transaction.atomic

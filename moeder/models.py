@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from netvaerk.urlkit import fast_reverse
 
 
 class MeetupKind(models.TextChoices):
@@ -161,7 +161,7 @@ class Meetup(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("moeder:meetup_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return fast_reverse("moeder:meetup_detail", pk=self.pk, slug=self.slug)
 
     @property
     def is_draft(self) -> bool:

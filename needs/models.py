@@ -5,12 +5,12 @@ threads that they would come to a meetup about the topic."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from netvaerk.urlkit import fast_reverse
 
 MAX_TAGS = 5
 
@@ -124,7 +124,7 @@ class Need(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("needs:need_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return fast_reverse("needs:need_detail", pk=self.pk, slug=self.slug)
 
     @property
     def slug(self) -> str:

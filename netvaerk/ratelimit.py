@@ -1,5 +1,6 @@
 """Rate limits on writes (and searches), counted where every process sees them:
-in Redis when the cache is Redis, else in one database table with an upsert."""
+in Redis when the cache is Redis, else in one database table with an upsert
+(a search, a GET, in the counters cache: files shared by the machine's processes)."""
 
 import functools
 import random
@@ -7,7 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.shortcuts import render
 
@@ -24,9 +25,11 @@ new_member = Gate(
 )
 
 
-def hit(*, scope: str, key: str, new_member: bool = False) -> int | None:
+def hit(*, scope: str, key: str, new_member: bool = False, read: bool = False) -> int | None:
     """Count one action; return the seconds to wait when over the limit, else None.
-    New members have stricter limits for some scopes (NETVAERK_NEW_MEMBER_RATE_LIMITS)."""
+    New members have stricter limits for some scopes (NETVAERK_NEW_MEMBER_RATE_LIMITS).
+    ``read``: a GET (a search) is counted in the counters cache (netvaerk.counters)
+    when the cache is the database's, so that reading writes no row."""
     limit, period = settings.NETVAERK_RATE_LIMITS[scope]
     if new_member and scope in settings.NETVAERK_NEW_MEMBER_RATE_LIMITS:
         limit, period = settings.NETVAERK_NEW_MEMBER_RATE_LIMITS[scope]
@@ -34,7 +37,9 @@ def hit(*, scope: str, key: str, new_member: bool = False) -> int | None:
     window = int(now // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     if _counts_in_cache():
-        count = _count_in_cache(cache_key, period)
+        count = _count_in_cache(cache, cache_key, period)
+    elif read:
+        count = _count_in_cache(caches["counters"], cache_key, period)
     else:
         count = _count_in_database(cache_key, expires=(window + 1) * period)
     if count > limit:
@@ -46,7 +51,7 @@ def _counts_in_cache() -> bool:
     return "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]
 
 
-def _count_in_cache(cache_key: str, period: int) -> int:
+def _count_in_cache(cache, cache_key: str, period: int) -> int:
     if cache.add(cache_key, 1, timeout=period):
         return 1
     try:
@@ -81,7 +86,12 @@ def refuse_if_over(request, scope: str):
         and scope in settings.NETVAERK_NEW_MEMBER_RATE_LIMITS
         and new_member.ask(user=request.user)
     )
-    retry_after = hit(scope=scope, key=who or f"ip:{client_ip(request)}", new_member=is_new)
+    retry_after = hit(
+        scope=scope,
+        key=who or f"ip:{client_ip(request)}",
+        new_member=is_new,
+        read=request.method in ("GET", "HEAD"),
+    )
     if retry_after is None:
         return None
     return too_many_requests(request, retry_after=retry_after)

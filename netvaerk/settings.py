@@ -1,6 +1,8 @@
 """Netværk settings: one module, driven by the environment (see .env.example)."""
 
+import hashlib
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -185,6 +187,25 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Counters bumped on reads (thread views): gathered here, written to the
+# database in batches by `run_periodic counters` (netvaerk.counters). Redis with
+# REDIS_URL; else files in NETVAERK_COUNTER_DIR, shared by the processes of one
+# machine (web and periodic job must see the same folder), never a database write.
+NETVAERK_COUNTER_SECONDS = max(1, env_int("NETVAERK_COUNTER_SECONDS", default=60))
+_database_hash = hashlib.sha256(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12]
+if REDIS_URL:
+    CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-c"}
+else:
+    CACHES["counters"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "NETVAERK_COUNTER_DIR",
+            # One folder per database, so two checkouts never count into each other.
+            str(Path(tempfile.gettempdir()) / f"netvaerk-counters-{_database_hash}"),
+        ),
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
 
 # --- Background tasks -------------------------------------------------------
 # Django's tasks framework, stored in the database; `manage.py db_worker` runs them.

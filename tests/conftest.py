@@ -26,9 +26,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
+    from django.conf import settings
+
     # The test client and the live server speak plain HTTP, use the plain
     # static storage (no collectstatic manifest) and run tasks at once.
+    # Counters (thread views) stay in this process, emptied for each test.
     override_settings(
+        CACHES={
+            **settings.CACHES,
+            "counters": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "netvaerk-test-counters",
+            },
+        },
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
@@ -112,6 +122,17 @@ def _mails_link_absolutely():
     for message in getattr(mail, "outbox", []):
         relative = relative_links(message)
         assert not relative, f"mail {message.subject!r} has relative links: {relative}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    from django.core.cache import caches
+
+    from forum.models.search import forget_synonyms
+
+    caches["counters"].clear()
+    forget_synonyms()  # the process keeps them a minute; a test's rollback does not say so
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ def test_deploy_folder_has_units_for_web_workers_and_periodic_jobs():
         "netvaerk-periodic-daily.timer",
         "netvaerk-periodic-cleanup.timer",
         "netvaerk-periodic-relay.timer",
+        "netvaerk-periodic-counters.timer",
         "netvaerk-backup.service",
         "netvaerk-backup.timer",
         "nginx-netvaerk.conf",

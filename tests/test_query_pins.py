@@ -299,6 +299,21 @@ def _letter_detail(count, user):
     return letter.get_absolute_url()
 
 
+def _home(count, user):
+    MeetupFactory.create_batch(count)
+    ThreadFactory.create_batch(count)
+    return reverse("home")
+
+
+def _meetup_detail(count, user):
+    from moeder import services as moeder_services
+
+    meetup = MeetupFactory()
+    for _n in range(count):
+        moeder_services.answer(meetup=meetup, member=UserFactory(), answer="yes")
+    return meetup.get_absolute_url()
+
+
 # page: (who looks, how to fill it, the cap)
 def _network_health(count, user):
     from moderation.models import Flag, FlagReason
@@ -354,6 +369,8 @@ PAGES = {
     "forum:mailing_list_settings": ("member", _mailing_list, 6),
     "imports:run_list": ("network_leader", _import_runs, 6),
     "imports:run_detail": ("network_leader", _import_run, 5),
+    "home": ("member", _home, 8),
+    "moeder:meetup_detail": ("member", _meetup_detail, 8),
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),

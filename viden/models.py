@@ -64,6 +64,9 @@ class Card(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     review_by = models.DateField(_("review by"), default=review_date)
+    # The Danish stems of title and tags (viden/matching.py), kept by services,
+    # so cards beside search results and similar threads are matched in one query.
+    match_words = models.TextField(blank=True, default="", editable=False)
     # The owner was reminded that the card is due (once; a renewal clears it).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)

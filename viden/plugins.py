@@ -3,10 +3,11 @@ it, "Make a knowledge card"), cards above search results and beside similar
 threads (forum/extensions.py), the personal digest's "new knowledge cards"
 section, the header menu and the member's data. Registered by VidenConfig.ready()."""
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from forum.search import STOP_WORDS, stem, words_of
 from netvaerk.extensions import MenuEntry, Panel
+from viden.matching import stems as _stems
 from viden.models import Card, CardSource
 from viden.permissions import can_make_card, visible_cards
 
@@ -14,35 +15,38 @@ SHOWN = 3
 CANDIDATES = 500  # newest cards compared with a search
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words_of(text) if w not in STOP_WORDS and len(w) > 1}
-
-
 def matching_cards(user, text: str, *, limit: int = SHOWN) -> list[Card]:
     """The visible cards whose title or tags share the most words (Danish
-    stems) with `text`: with two words or more, at least two must match. Two
-    queries, the same on SQLite and PostgreSQL."""
+    stems) with `text`: with two words or more, at least two must match. One
+    query (the stems are kept on the card: `Card.match_words`)."""
     wanted = _stems(text)
     if not wanted:
         return []
     cards = list(
         visible_cards(user)
-        .prefetch_related("tags")
-        .only("pk", "title", "review_by")
+        .only("pk", "title", "review_by", "match_words")
         .order_by("-updated_at", "-pk")[:CANDIDATES]
     )
     need = min(2, len(wanted))
     scored = []
     for card in cards:
-        stems = _stems(card.title + " " + " ".join(t.name for t in card.tags.all()))
-        score = len(stems & wanted)
+        score = len(set(card.match_words.split()) & wanted)
         if score >= need:
             scored.append((-score, card.title.lower(), card))
     return [card for *_key, card in sorted(scored, key=lambda row: row[:2])[:limit]]
 
 
+def thread_cards_known(*, user, **_objects) -> dict:
+    """Whether any card was made from the thread, loaded with the thread page's
+    thread (so the usual thread without cards costs no query)."""
+    return {"viden_has_cards": Exists(CardSource.objects.filter(thread=OuterRef("pk")))}
+
+
 def thread_cards(*, request, thread, **_objects):
     """Cards made from this thread, and "Make a knowledge card" for those who may."""
+    if thread.__dict__.get("viden_has_cards") is False:
+        can_make = can_make_card(request.user, thread)
+        return {"cards": [], "thread": thread, "can_make": True} if can_make else None
     cards = list(
         visible_cards(request.user)
         .filter(pk__in=CardSource.objects.filter(thread=thread).values("card_id"))
@@ -78,6 +82,7 @@ def register() -> None:
     forum.thread_panels.register(
         Panel("viden.thread_cards", "viden/_thread_cards.html", thread_cards, order=50)
     )
+    forum.thread_page_annotations.connect("viden.thread_cards", thread_cards_known)
     forum.search_panels.register(
         Panel("viden.search_cards", "viden/_cards_box.html", search_cards, order=10)
     )

@@ -13,6 +13,7 @@ from forum.corpus import plain_text
 from forum.models import Thread
 from forum.services import _tag_objects, parse_tags
 from netvaerk.markup import render_markdown
+from viden.matching import match_words
 from viden.models import Card, CardRevision, CardSource, review_date
 
 PREFILL_CHARS = 1500
@@ -56,8 +57,16 @@ def create_card(
         review_by=review_by or review_date(),
     )
     CardSource.objects.create(card=card, thread=thread)
-    card.tags.set(_tag_objects(parse_tags(tags_text)))
+    _set_tags(card, tags_text)
     return card
+
+
+def _set_tags(card: Card, tags_text: str) -> None:
+    """The card's tags, and the words it is found by (title and tags)."""
+    tags = _tag_objects(parse_tags(tags_text))
+    card.tags.set(tags)
+    card.match_words = match_words(card.title, [tag.name for tag in tags])
+    Card.objects.filter(pk=card.pk).update(match_words=card.match_words)
 
 
 @transaction.atomic
@@ -104,7 +113,7 @@ def edit_card(
             editor=editor,
             reason=reason,
         )
-    card.tags.set(_tag_objects(parse_tags(tags_text)))
+    _set_tags(card, tags_text)
     return card
 
 

@@ -15,6 +15,7 @@ from forum.models.content import (
     ThreadKind,
     ThreadQuerySet,
     ThreadRead,
+    load_thanks,
 )
 from forum.models.member import (
     Bookmark,
@@ -57,4 +58,5 @@ __all__ = [
     "ThreadKind",
     "ThreadQuerySet",
     "ThreadRead",
+    "load_thanks",
 ]

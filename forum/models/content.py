@@ -3,11 +3,20 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from netvaerk.urlkit import fast_reverse
 
 POSTS_PER_PAGE = 20
 
@@ -104,7 +113,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forum:category_detail", kwargs={"slug": self.slug})
+        return fast_reverse("forum:category_detail", slug=self.slug)
 
 
 class Tag(models.Model):
@@ -120,7 +129,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forum:tag_detail", kwargs={"slug": self.slug})
+        return fast_reverse("forum:tag_detail", slug=self.slug)
 
 
 class ThreadQuerySet(models.QuerySet):
@@ -241,7 +250,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("forum:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return fast_reverse("forum:thread_detail", pk=self.pk, slug=self.slug)
 
     @property
     def post_count(self) -> int:
@@ -280,18 +289,37 @@ class PostQuerySet(models.QuerySet):
         return self.filter(state=State.PUBLISHED)
 
     def for_thread_page(self):
-        from forum.models.member import Reaction  # member.py builds on this module
+        """The posts of a thread page with their authors; ``load_thanks`` adds
+        who thanked them (one query, only when a post on the page has thanks)."""
+        return self.select_related("author").order_by("number")
 
-        return (
-            self.select_related("author")
-            .prefetch_related(
-                Prefetch(
-                    "reactions",
-                    queryset=Reaction.objects.select_related("user").order_by("created_at"),
-                    to_attr="reaction_list",
-                )
-            )
-            .order_by("number")
+    def with_bookmarked_by(self, user):
+        """``post.bookmarked_by_me`` for ``user``, in the same query."""
+        from forum.models.member import Bookmark  # member.py builds on this module
+
+        return self.annotate(
+            bookmarked_by_me=Exists(Bookmark.objects.filter(user=user, post=OuterRef("pk")))
+        )
+
+
+def load_thanks(posts: list) -> None:
+    """``post.reaction_list`` (the thanks, with who gave them, oldest first) for
+    loaded posts: one query for the posts whose ``reaction_count`` says they
+    have thanks, none when no post has."""
+    from forum.models.member import Reaction  # member.py builds on this module
+
+    thanked = [post for post in posts if post.reaction_count]
+    for post in posts:
+        if not post.reaction_count:
+            post.reaction_list = []
+    if thanked:
+        prefetch_related_objects(
+            thanked,
+            Prefetch(
+                "reactions",
+                queryset=Reaction.objects.select_related("user").order_by("created_at"),
+                to_attr="reaction_list",
+            ),
         )
 
 
@@ -353,7 +381,7 @@ class Post(models.Model):
         return f"{self.thread} #{self.number}"
 
     def get_absolute_url(self):
-        return reverse("forum:post_permalink", kwargs={"pk": self.pk})
+        return fast_reverse("forum:post_permalink", pk=self.pk)
 
     @property
     def page_number(self) -> int:

@@ -1,9 +1,29 @@
 """What search keeps beside the posts: synonyms, failed searches, the
 vocabulary for compound words and rebuild progress."""
 
+import time
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+SYNONYMS_SECONDS = 60
+_synonyms: dict = {"loaded_at": 0.0, "groups": None}
+
+
+def synonym_groups() -> list[list[str]]:
+    """Every synonym group's words, read at most once a minute per process
+    (the search page runs no query for them otherwise). An edit here applies
+    at once in this process and within SYNONYMS_SECONDS in the others."""
+    now = time.monotonic()
+    if _synonyms["groups"] is None or now - _synonyms["loaded_at"] > SYNONYMS_SECONDS:
+        _synonyms["groups"] = [s.term_list for s in SearchSynonym.objects.all()]
+        _synonyms["loaded_at"] = now
+    return _synonyms["groups"]
+
+
+def forget_synonyms() -> None:
+    _synonyms["groups"] = None
 
 
 class SearchSynonym(models.Model):
@@ -19,6 +39,15 @@ class SearchSynonym(models.Model):
 
     def __str__(self):
         return self.terms
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_synonyms()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_synonyms()
+        return result
 
     @property
     def term_list(self) -> list[str]:

@@ -35,6 +35,7 @@ from forum.search.query import (
 )
 from forum.search.ranking import (
     RANK_WEIGHTS,
+    flush_failed_searches,
     posts_for_page,
     record_failed_search,
     search_posts,
@@ -69,6 +70,7 @@ __all__ = [
     "_fts5_expression",
     "compound_parts",
     "expand_synonyms",
+    "flush_failed_searches",
     "index_post",
     "index_posts",
     "parse_query",

@@ -4,10 +4,11 @@ import math
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from forum.models import FailedSearch, Post, SearchSynonym
+from forum.models import FailedSearch, Post
+from forum.models.search import synonym_groups
 from forum.permissions import visible_threads
 from forum.search.index import split_words
 from forum.search.query import (
@@ -26,6 +27,7 @@ from forum.search.text import (
     STOP_WORDS,
     words_of,
 )
+from netvaerk import counters
 
 
 def search_posts(user, text: str, filters: SearchFilters | None = None):
@@ -36,8 +38,7 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     if not parsed.is_empty:
         words = {t.words[0] for group in parsed.groups for t in group if not t.is_phrase}
         parsed = split_compounds(parsed, split_words(words))
-        synonyms = [s.term_list for s in SearchSynonym.objects.all()]
-        parsed = expand_synonyms(parsed, synonyms)
+        parsed = expand_synonyms(parsed, synonym_groups())
     if parsed.is_empty:
         return [], parsed
     if connection.vendor == "postgresql":
@@ -73,7 +74,8 @@ def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
         .annotate(rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS))
         .values_list(*_RANK_FIELDS)
     )
-    return [*recent, *heads]
+    # One query for both sets (a PostgreSQL UNION ALL keeps each one's limit).
+    return list(recent.union(heads, all=True))
 
 
 # What ranking needs of a candidate, fetched with it on PostgreSQL.
@@ -101,21 +103,18 @@ def _sqlite_candidates(parsed: ParsedQuery):
     expression = _fts5_expression(parsed)
     heads_expression = _fts5_expression(parsed, columns="title tags")
     rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
+    # One statement for both sets (each its own subquery, so each keeps its
+    # ORDER BY and LIMIT; for the newest, FTS5 walks the index in rowid order
+    # and stops at the limit).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, -{rank} FROM forum_search WHERE forum_search MATCH %s "  # noqa: S608
-            f"ORDER BY {rank} LIMIT %s",
-            [heads_expression, MAX_CANDIDATES],
+            f"SELECT rowid, score FROM (SELECT rowid, -{rank} AS score FROM forum_search "  # noqa: S608
+            f"WHERE forum_search MATCH %s ORDER BY {rank} LIMIT %s) "
+            f"UNION ALL SELECT rowid, score FROM (SELECT rowid, -{rank} AS score "
+            "FROM forum_search WHERE forum_search MATCH %s ORDER BY rowid DESC LIMIT %s)",
+            [heads_expression, MAX_CANDIDATES, expression, MAX_CANDIDATES],
         )
-        heads = cursor.fetchall()
-        # FTS5 walks the index in rowid order and stops at the limit.
-        cursor.execute(
-            f"SELECT rowid, -{rank} FROM forum_search WHERE forum_search MATCH %s "  # noqa: S608
-            "ORDER BY rowid DESC LIMIT %s",
-            [expression, MAX_CANDIDATES],
-        )
-        recent = cursor.fetchall()
-    return [*recent, *heads]
+        return cursor.fetchall()
 
 
 def _rank(candidates, user, filters: SearchFilters) -> list[int]:
@@ -131,16 +130,20 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
             fetched[pk] = (pk, *fields)
     if fetched:  # narrowing filters were applied in SQL with the text match
         rows = list(fetched.values())
-    else:
-        rows = list(
-            _post_filters(Post.objects.filter(pk__in=list(base)), filters).values_list(
-                "pk", "created_at", "thread_id", "thread__accepted_post_id"
-            )
+        allowed_threads = set(
+            _threads(user, filters)
+            .filter(pk__in={row[2] for row in rows})
+            .values_list("pk", flat=True)
         )
-    allowed_threads = set(
-        _threads(user, filters).filter(pk__in={row[2] for row in rows}).values_list("pk", flat=True)
-    )
-    rows = [row for row in rows if row[2] in allowed_threads]
+        rows = [row for row in rows if row[2] in allowed_threads]
+    else:
+        # One query: each candidate's thread is checked by its key (no scan).
+        allowed = _threads(user, filters).filter(pk=OuterRef("thread_id"))
+        rows = list(
+            _post_filters(Post.objects.filter(pk__in=list(base)), filters)
+            .filter(Exists(allowed))
+            .values_list("pk", "created_at", "thread_id", "thread__accepted_post_id")
+        )
     now = timezone.now()
     scored = []
     for pk, created_at, thread_id, accepted_id in rows:
@@ -186,17 +189,32 @@ def similar_threads(user, title: str, *, limit: int = 5):
     return [threads[pk] for pk in thread_ids if pk in threads]
 
 
+FAILED_SEARCHES = "failed_searches"
+
+
 def record_failed_search(text: str) -> None:
-    """Count a search that found nothing (the words only, not who searched)."""
+    """Count a search that found nothing (the words only, not who searched):
+    in the counters cache, written by ``flush_failed_searches`` (no write on a GET)."""
     key = " ".join(words_of(text))[:200]
-    if not key:
-        return
-    updated = FailedSearch.objects.filter(text=key).update(
-        count=F("count") + 1, last_searched_at=timezone.now()
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                FailedSearch.objects.create(text=key)
-        except IntegrityError:
-            FailedSearch.objects.filter(text=key).update(count=F("count") + 1)
+    if key:
+        counters.bump(FAILED_SEARCHES, key)
+
+
+@transaction.atomic
+def _add_failed_searches(counts: dict) -> None:
+    now = timezone.now()
+    for key, count in counts.items():
+        updated = FailedSearch.objects.filter(text=key).update(
+            count=F("count") + count, last_searched_at=now
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    FailedSearch.objects.create(text=key, count=count, last_searched_at=now)
+            except IntegrityError:
+                FailedSearch.objects.filter(text=key).update(count=F("count") + count)
+
+
+def flush_failed_searches(*, include_current: bool = False) -> int:
+    """Write the gathered failed searches (run_periodic counters)."""
+    return counters.flush(FAILED_SEARCHES, _add_failed_searches, include_current=include_current)

@@ -4,27 +4,34 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import is_member, require
+from accounts.permissions import is_member, require, unwrapped
 from forum import notifications, services
-from forum.extensions import post_actions, similar_panels, thread_panels, thread_tools
+from forum.extensions import (
+    post_actions,
+    similar_panels,
+    thread_page_annotations,
+    thread_panels,
+    thread_tools,
+)
 from forum.forms import (
     ReplyForm,
     ThreadForm,
 )
 from forum.models import (
     POSTS_PER_PAGE,
-    Bookmark,
     Draft,
     Post,
     State,
     ThreadFollow,
     ThreadKind,
     ThreadRead,
+    load_thanks,
 )
 from forum.permissions import (
     can_accept_answer,
@@ -53,6 +60,7 @@ from forum.views.common import (
 )
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes, refuse_if_over
+from netvaerk.urlkit import fast_reverse
 
 
 def _login_to_read(request):
@@ -63,37 +71,64 @@ def _login_to_read(request):
     return render(request, "forum/login_to_read.html", context, status=403)
 
 
+def _thread_for_page(user, pk):
+    """`_thread_or_404` with, in the same query, the member's own state (read
+    position, follow, draft) and what the panels ask for (thread_page_annotations)."""
+    annotations = {}
+    if user.is_authenticated:
+        mine = {"user": user, "thread": OuterRef("pk")}
+        annotations = {
+            "my_read_number": Subquery(
+                ThreadRead.objects.filter(**mine).values("last_read_number")[:1]
+            ),
+            "my_follow_muted": Subquery(ThreadFollow.objects.filter(**mine).values("is_muted")[:1]),
+            "my_draft_id": Subquery(Draft.objects.filter(**mine).values("pk")[:1]),
+        }
+    for found in thread_page_annotations.call(user=user):
+        annotations.update(found)
+    return get_object_or_404(
+        reachable_threads(user)
+        .select_related("category", "author", "accepted_post", "accepted_post__author", "locked_by")
+        .annotate(**annotations),
+        pk=pk,
+    )
+
+
 def thread_detail(request, pk, slug):
     if threads_behind_login(request.user).filter(pk=pk).exists():
         return _login_to_read(request)
-    thread = _thread_or_404(request.user, pk)
+    thread = _thread_for_page(request.user, pk)
     if thread.state == State.MERGED and thread.merged_into_id:
         return redirect(thread.merged_into, permanent=True)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
-    page = page_of(request, thread.posts.for_thread_page(), per_page=POSTS_PER_PAGE)
+    posts = thread.posts.for_thread_page()
+    if can_bookmark(request.user):
+        posts = posts.with_bookmarked_by(request.user)
+    page = page_of(request, posts, per_page=POSTS_PER_PAGE)
+    page.object_list = list(page.object_list)
+    load_thanks(page.object_list)
     services.record_view(thread=thread)
-    last_number = page.object_list[len(page.object_list) - 1].number if page.object_list else 0
-    services.mark_read(user=request.user, thread=thread, number=last_number)
+    last_number = page.object_list[-1].number if page.object_list else 0
+    services.mark_read(
+        user=request.user,
+        thread=thread,
+        number=last_number,
+        known=getattr(thread, "my_read_number", services.UNKNOWN),
+    )
     draft = None
-    if can_reply(request.user, thread):
-        draft = Draft.objects.filter(user=request.user, thread=thread).first()
+    if can_reply(request.user, thread) and thread.my_draft_id is not None:
+        draft = Draft.objects.filter(pk=thread.my_draft_id).first()
     form = ReplyForm(initial={"body": draft.body} if draft else None)
     form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
     return _render_thread(request, thread, page, form, draft=draft)
 
 
 def _render_thread(request, thread, page, form, *, draft=None, status=200):
-    user = request.user
+    user = unwrapped(request.user)
     accepting = can_accept_answer(user, thread)
     replying = can_reply(user, thread)
-    bookmarked = set()
-    if can_bookmark(user):
-        bookmarked = set(
-            Bookmark.objects.filter(user=user, post__in=page.object_list).values_list(
-                "post_id", flat=True
-            )
-        )
+    bookmarking = can_bookmark(user)
     for post in page.object_list:
         post.thread = thread  # the predicates read it; no query per post
         post.body_visible = can_see_post_body(user, post)
@@ -103,10 +138,11 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         post.is_accepted = post.pk == thread.accepted_post_id
         post.can_quote = replying and post.state == State.PUBLISHED
         post.can_react = can_react(user, post)
-        post.can_bookmark = can_bookmark(user)
-        post.is_bookmarked = post.pk in bookmarked
+        post.can_bookmark = bookmarking
+        post.is_bookmarked = bool(getattr(post, "bookmarked_by_me", False))
         post.thankers = [reaction.user for reaction in post.reaction_list]
         post.thanked_by_me = any(r.user_id == user.pk for r in post.reaction_list)
+        post.urls = _post_urls(post)
         # Links other apps add to each post (forum.extensions.post_actions).
         post.actions = [a for found in post_actions.call(user=user, post=post) for a in found]
     return render(
@@ -116,7 +152,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
             "thread": thread,
             "page_obj": page,
             "form": form,
-            "can_reply": can_reply(request.user, thread),
+            "can_reply": replying,
             "can_follow": is_member(request.user),
             "draft": draft,
             "follow_level": _follow_level(request.user, thread),
@@ -131,13 +167,32 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
     )
 
 
+def _post_urls(post) -> dict[str, str]:
+    """The addresses a post's footer links to (fast_reverse: some 150 a page)."""
+    return {
+        "history": fast_reverse("forum:post_history", pk=post.pk),
+        "thanks": fast_reverse("forum:toggle_reaction", pk=post.pk),
+        "quote": f"{fast_reverse('forum:reply_create', pk=post.thread_id)}?citat={post.pk}",
+        "edit": fast_reverse("forum:post_edit", pk=post.pk),
+        "bookmark": fast_reverse("forum:toggle_bookmark", pk=post.pk),
+        "accept": fast_reverse("forum:accept_answer", pk=post.pk),
+    }
+
+
 def _follow_level(user, thread) -> str:
     if not is_member(user):
         return "none"
-    follow = ThreadFollow.objects.filter(user=user, thread=thread).first()
-    if follow is None:
+    if "my_follow_muted" in thread.__dict__:  # loaded with the thread
+        muted = thread.my_follow_muted
+    else:
+        muted = (
+            ThreadFollow.objects.filter(user=user, thread=thread)
+            .values_list("is_muted", flat=True)
+            .first()
+        )
+    if muted is None:
         return "none"
-    return "mute" if follow.is_muted else "follow"
+    return "mute" if muted else "follow"
 
 
 @login_required

@@ -136,30 +136,38 @@ def plan_thread_meetup(*, thread: Thread, region: str, organiser: User) -> Meetu
     return meetup
 
 
-def thread_signal_context(user, thread: Thread) -> dict:
-    """What templates/needs/_thread_signal.html shows (two queries)."""
-    rows = list(
-        ThreadSignal.objects.filter(thread=thread)
-        .values("region")
-        .annotate(
-            count=Count("pk"),
-            mine=Count("pk", filter=Q(member_id=user.pk if user.is_authenticated else None)),
+def thread_signal_context(user, thread: Thread, *, signalled: bool | None = None) -> dict:
+    """What templates/needs/_thread_signal.html shows (two queries; none when
+    the caller knows that there are no signals and no planned meetups:
+    ``signalled=False``)."""
+    rows = []
+    if signalled is not False:
+        rows = list(
+            ThreadSignal.objects.filter(thread=thread)
+            .values("region")
+            .annotate(
+                count=Count("pk"),
+                mine=Count("pk", filter=Q(member_id=user.pk if user.is_authenticated else None)),
+            )
+            .order_by("region")
         )
-        .order_by("region")
+    planned = (
+        {}
+        if signalled is False
+        else {
+            offer.region: offer.meetup
+            for offer in ThreadMeetup.objects.filter(thread=thread, meetup__isnull=False)
+            .select_related("meetup")
+            .only(
+                "region",
+                "meetup__title",
+                "meetup__language",
+                "meetup__slug",
+                "meetup__status",
+                "meetup__starts_at",
+            )
+        }
     )
-    planned = {
-        offer.region: offer.meetup
-        for offer in ThreadMeetup.objects.filter(thread=thread, meetup__isnull=False)
-        .select_related("meetup")
-        .only(
-            "region",
-            "meetup__title",
-            "meetup__language",
-            "meetup__slug",
-            "meetup__status",
-            "meetup__starts_at",
-        )
-    }
     can_plan = can_plan_thread_meetup(user, thread)
     labels = dict(Region.choices)
     regions, my_region = [], ""

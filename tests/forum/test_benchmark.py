@@ -34,3 +34,13 @@ def test_search_benchmark_runs_on_the_seeded_forum(capsys):
 def test_search_benchmark_needs_the_seeded_forum():
     with pytest.raises(CommandError):
         call_command("search_benchmark", "--requests", "1")
+
+
+def test_site_benchmark_times_the_other_everyday_pages_with_their_queries(capsys):
+    call_command(
+        "site_benchmark", "--threads", "3", "--posts", "1010", "--requests", "1", "--no-corpus"
+    )
+    out = capsys.readouterr().out
+    for label in ("meetup page", "needs board", "search, common word", "search, rare word"):
+        assert label in out
+    assert "| queries |" in out and "RSS" in out

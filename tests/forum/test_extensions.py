@@ -132,7 +132,7 @@ def test_post_actions_add_no_queries_per_post(
         extensions.post_actions,
         receiver=lambda *, user, post: [extensions.PostAction("X", "/x/")],
     )
-    with django_assert_max_num_queries(20):  # the thread page's own cap
+    with django_assert_max_num_queries(8):  # the thread page's own cap
         assert member_client.get(thread.get_absolute_url()).status_code == 200
 
 

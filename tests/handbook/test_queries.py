@@ -12,9 +12,9 @@ from tests.handbook.factories import LessonCompletionFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in request: the session, the member and their roles. With Redis
+# Every signed-in request: the session, the member with their roles. With Redis
 # (REDIS_URL) sessions are cached_db and read from the cache, not the database.
-REQUEST_QUERIES = 2 if settings.SESSION_ENGINE.endswith("cached_db") else 3
+REQUEST_QUERIES = 1 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 INDEX_QUERIES = REQUEST_QUERIES + 3  # pages (count and one page), my lessons
 PAGE_QUERIES = REQUEST_QUERIES + 2  # the page, the next lesson
 COURSE_QUERIES = REQUEST_QUERIES + 1  # my lessons

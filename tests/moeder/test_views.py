@@ -214,7 +214,7 @@ def test_list_and_detail_queries_do_not_grow(member_client, django_assert_max_nu
             services.answer(meetup=meetup, member=UserFactory(), answer="yes")
     with django_assert_max_num_queries(6):
         assert member_client.get(reverse("moeder:index")).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert member_client.get(meetups[0].get_absolute_url()).status_code == 200
 
 

@@ -4,10 +4,12 @@ Not part of `make test`: `make bench` runs it on a fresh SQLite file,
 `make bench-postgres` on PostgreSQL. See README.
 """
 
+import logging
 import statistics
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
@@ -220,13 +222,13 @@ class Command(BaseCommand):
 
     # --- Timing -------------------------------------------------------------------
 
-    def measure(self, *, category: Category, requests: int) -> None:
-        member = User.objects.filter(email="bench0@example.com").first()
+    def pages(self, category: Category) -> list[tuple[str, str]]:
+        """(label, address) of each timed page; the trivial view comes first."""
         threads = Thread.objects.filter(category=category)
         long_thread = threads.order_by("-reply_count").first()
         typical = threads.exclude(pk=long_thread.pk).order_by("pk").first()
         last_page = (long_thread.reply_count // 20) + 1
-        pages = [
+        return [
             ("baseline (trivial view)", "/_baseline/"),
             ("front page", "/"),
             ("forum index", "/forum/"),
@@ -235,7 +237,13 @@ class Command(BaseCommand):
             ("thread page", typical.get_absolute_url()),
             ("last page, 1,000 posts", f"{long_thread.get_absolute_url()}?page={last_page}"),
         ]
+
+    def measure(self, *, category: Category, requests: int) -> None:
+        member = User.objects.filter(email="bench0@example.com").first()
+        threads = Thread.objects.filter(category=category)
+        pages = self.pages(category)
         client = Client(SERVER_NAME="localhost")
+        logging.getLogger("netvaerk.request").setLevel(logging.WARNING)  # one line a request
         client.force_login(member)
         results = []
         plain_static = {
@@ -248,12 +256,16 @@ class Command(BaseCommand):
             DEBUG=False,
             STORAGES=plain_static,
             ROOT_URLCONF="netvaerk.benchmark_urls",
+            NETVAERK_RATE_LIMITS={**settings.NETVAERK_RATE_LIMITS, "search": (10**9, 60)},
         ):
             for label, url in pages:
                 for _ in range(3):  # warm up
                     response = client.get(url)
                     if response.status_code != 200:
                         raise CommandError(f"{url} answered {response.status_code}")
+                queries = QueryCounter()  # each request resets connection.queries
+                with connection.execute_wrapper(queries):
+                    client.get(url)
                 timings = []
                 for _ in range(requests):
                     started = time.perf_counter()
@@ -261,7 +273,7 @@ class Command(BaseCommand):
                     timings.append((time.perf_counter() - started) * 1000)
                 timings.sort()
                 p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-                results.append((label, statistics.median(timings), p95))
+                results.append((label, statistics.median(timings), p95, len(queries)))
         baseline = results[0][1]
         self.stdout.write("")
         self.stdout.write(
@@ -269,9 +281,31 @@ class Command(BaseCommand):
             f"{Post.objects.filter(thread__category=category).count():,} posts, "
             f"{requests} requests per page"
         )
-        self.stdout.write(f"| {'page':<24} | median ms | p95 ms | × baseline |")
-        self.stdout.write(f"|{'-' * 26}|-----------|--------|------------|")
-        for label, median, p95 in results:
+        self.stdout.write(f"| {'page':<24} | median ms | p95 ms | × baseline | queries |")
+        self.stdout.write(f"|{'-' * 26}|-----------|--------|------------|---------|")
+        for label, median, p95, count in results:
             self.stdout.write(
-                f"| {label:<24} | {median:9.1f} | {p95:6.1f} | {median / baseline:10.1f} |"
+                f"| {label:<24} | {median:9.1f} | {p95:6.1f} | {median / baseline:10.1f} "
+                f"| {count:7} |"
             )
+        self.stdout.write(f"Memory of this process after the run (RSS): {rss_mb():.0f} MB")
+
+
+class QueryCounter(list):
+    """An execute wrapper that keeps the SQL of each query it lets through."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (Linux), in MB; 0 elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

@@ -4,6 +4,7 @@
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
     manage.py run_periodic mail      # replies by e-mail (fetch_mail), every few minutes
     manage.py run_periodic relay     # the help relay: unanswered questions (every 10 minutes)
+    manage.py run_periodic counters  # thread views and failed searches gathered in the cache
 
 Each job runs in this process under a lock shared by every server (the cache),
 so two timers firing at once on two machines, or a run that overlaps the last,
@@ -80,17 +81,36 @@ def run_relay(command: BaseCommand) -> None:
     )
 
 
-JOBS = {"daily": run_daily, "cleanup": run_cleanup, "mail": run_mail, "relay": run_relay}
+def run_counters(command: BaseCommand) -> None:
+    from forum.search import flush_failed_searches
+    from forum.services import flush_view_counts
+
+    views = flush_view_counts()
+    failed = flush_failed_searches()
+    command.stdout.write(f"Wrote {views} thread views and {failed} failed searches.")
+
+
+LOCK_TIMEOUTS = {"counters": 300}  # a run killed midway blocks the next for at most this
+JOBS = {
+    "daily": run_daily,
+    "cleanup": run_cleanup,
+    "mail": run_mail,
+    "relay": run_relay,
+    "counters": run_counters,
+}
 
 
 class Command(BaseCommand):
-    help = "Run a periodic job (daily, cleanup, mail, relay) once, even when started twice at once."
+    help = (
+        "Run a periodic job (daily, cleanup, mail, relay, counters) once, "
+        "even when started twice at once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("job", choices=sorted(JOBS))
 
     def handle(self, *args, job, **options):
-        with exclusive(f"periodic:{job}", timeout=LOCK_SECONDS) as mine:
+        with exclusive(f"periodic:{job}", timeout=LOCK_TIMEOUTS.get(job, LOCK_SECONDS)) as mine:
             if not mine:
                 self.stdout.write(f"Job {job} is already running elsewhere; nothing to do.")
                 return
