@@ -13,12 +13,15 @@ class AccountsConfig(AppConfig):
         from accounts.extensions import audit_actions, banners, personal_data, retention
         from accounts.privacy import ACCOUNTS_PART, PrivacyAuditAction
         from accounts.retention import RULES
+        from accounts.uploads import ORPHANS_RULE, UPLOADS_PART
         from netvaerk.extensions import MenuEntry, Panel
         from netvaerk.menus import main_menu, member_menu
 
         audit_actions.register_choices(RoleAuditAction.choices, order=100)
         audit_actions.register_choices(PrivacyAuditAction.choices, order=160)
         personal_data.register(ACCOUNTS_PART)
+        personal_data.register(UPLOADS_PART)
+        retention.register(ORPHANS_RULE)
         for rule in RULES:
             retention.register(rule)
         banners.register(Panel("accounts.mfa", "accounts/_mfa_banner.html", mfa_banner, 10))

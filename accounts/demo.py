@@ -133,3 +133,32 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
         for email, name, roles in logins
     ]
     return logins, created_any
+
+
+def seed_pictures() -> bool:
+    """A few demo members with a picture (a generated gradient), the others
+    show their initials. Idempotent: members who have one keep it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from accounts import services
+    from netvaerk.uploads import make_avatar
+
+    created = False
+    members = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").order_by("pk")[:4]
+    for index, member in enumerate(members):
+        if member.avatar_key:
+            continue
+        image = Image.linear_gradient("L").resize((200, 200)).convert("RGB")
+        tint = Image.new(
+            "RGB", image.size, [(29, 78, 216), (4, 120, 87), (185, 28, 28), (126, 34, 206)][index]
+        )
+        buffer = io.BytesIO()
+        Image.blend(image, tint, 0.6).save(buffer, "PNG")
+        services.set_avatar(
+            member=member, sizes=make_avatar(SimpleUploadedFile("demo.png", buffer.getvalue()))
+        )
+        created = True
+    return created

@@ -76,6 +76,15 @@ class ProfileForm(forms.ModelForm):
         required=False,
         max_length=800,
     )
+    avatar = forms.FileField(
+        label=_("Your picture"),
+        required=False,
+        help_text=_("A photo of you, so that members recognise you. It is cropped to a square."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    remove_avatar = forms.BooleanField(
+        label=_("Remove my picture (show my initials)"), required=False
+    )
 
     class Meta:
         model = User
@@ -127,6 +136,8 @@ class ProfileForm(forms.ModelForm):
         "help_requests",
         "help_requests_per_week",
         "help_requests_paused_until",
+        "avatar",
+        "remove_avatar",
         "notification_email",
         "language",
     ]
@@ -156,6 +167,17 @@ class ProfileForm(forms.ModelForm):
     def clean_help_requests_per_week(self):
         value = self.cleaned_data["help_requests_per_week"]
         return self.instance.help_requests_per_week if value is None else value
+
+    def clean_avatar(self):
+        from netvaerk.uploads import UploadRefused, make_avatar
+
+        uploaded = self.cleaned_data.get("avatar")
+        if not uploaded:
+            return None
+        try:
+            return make_avatar(uploaded)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
 
     def clean_handle(self):
         handle = (self.cleaned_data["handle"] or "").lstrip("@").lower()

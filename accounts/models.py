@@ -269,6 +269,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=EmailFrequency.IMMEDIATELY,
     )
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+    # The member's picture (accounts.services.set_avatar): files
+    # avatars/<key>-256.jpg and -64.jpg; empty: initials on a colour.
+    avatar_key = models.CharField(max_length=32, blank=True, editable=False)
 
     # Set when the member deleted their account: the row stays, emptied, so
     # what they chose to keep shows as "Former member" (accounts.privacy).

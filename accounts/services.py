@@ -151,3 +151,41 @@ def save_language_text(model, *, language: str, body: str, updated_by: User | No
 
 def save_guidelines(*, language: str, body: str, updated_by: User | None) -> Guidelines:
     return save_language_text(Guidelines, language=language, body=body, updated_by=updated_by)
+
+
+def _avatar_names(key: str) -> list[str]:
+    from netvaerk.uploads import AVATAR_SIZES
+
+    return [f"avatars/{key}-{size}.jpg" for size in AVATAR_SIZES]
+
+
+def _delete_avatar_files_on_commit(key: str) -> None:
+    from django.core.files.storage import default_storage
+
+    if key:
+        names = _avatar_names(key)
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def set_avatar(*, member: User, sizes: dict[int, bytes]) -> None:
+    """Store the member's picture (from netvaerk.uploads.make_avatar) under a
+    new random key; the old files go when the transaction commits."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    old, key = member.avatar_key, secrets.token_urlsafe(12)
+    for name, data in zip(_avatar_names(key), sizes.values(), strict=True):
+        default_storage.save(name, ContentFile(data))
+    User.objects.filter(pk=member.pk).update(avatar_key=key)
+    member.avatar_key = key
+    _delete_avatar_files_on_commit(old)
+
+
+@transaction.atomic
+def remove_avatar(*, member: User) -> None:
+    _delete_avatar_files_on_commit(member.avatar_key)
+    User.objects.filter(pk=member.pk).update(avatar_key="")
+    member.avatar_key = ""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("medlemmer/roller/<int:pk>/fjern/", views.role_revoke, name="role_revoke"),
     path("medlemmer/roller/log/", views.role_log, name="role_log"),
     path("profil/", views.profile_edit, name="profile_edit"),
+    path("billede/<str:key>/<int:size>.jpg", views.avatar, name="avatar"),
     path("retningslinjer/", views.guidelines, name="guidelines"),
     path("retningslinjer/rediger/", views.guidelines_edit, name="guidelines_edit"),
     path("mine-data/", privacy_views.my_data, name="my_data"),

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -26,6 +28,8 @@ from accounts.permissions import (
     can_see_email,
     can_view_members,
     can_view_role_log,
+    is_member,
+    is_silenced,
     require,
     shown_fields,
 )
@@ -63,6 +67,10 @@ def member_list(request):
         if form.cleaned_data["skill"]:
             members = members.filter(skills__slug=form.cleaned_data["skill"], show_skills=True)
     page = page_of(request, members)
+    # "Send a message" (notifications' conversations; a block is checked there).
+    may_write = is_member(request.user) and not is_silenced(request.user)
+    for member in page:
+        member.can_write_to = may_write and member.pk != request.user.pk
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -99,7 +107,7 @@ def profile_edit(request):
     member = get_object_or_404(User.objects.for_directory(), pk=request.user.pk)
     require(can_edit_profile(request.user, member))
     public = can_edit_public_profile(request.user, member)
-    form = ProfileForm(request.POST or None, instance=member, public=public)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=member, public=public)
     if not public:
         messages.info(
             request,
@@ -111,7 +119,13 @@ def profile_edit(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         skills = data.pop("skills_text")
-        services.update_profile(member=member, skills=skills, **data)
+        avatar, remove = data.pop("avatar", None), data.pop("remove_avatar", False)
+        with transaction.atomic():
+            services.update_profile(member=member, skills=skills, **data)
+            if avatar:
+                services.set_avatar(member=member, sizes=avatar)
+            elif remove and member.avatar_key:
+                services.remove_avatar(member=member)
         messages.success(request, _("Your profile was saved."))
         return redirect(member.get_absolute_url())
     return render(request, "accounts/profile_form.html", {"form": form, "member": member})
@@ -199,3 +213,24 @@ def guidelines_edit(request):
         saved_message=_("The community guidelines were saved."),
         done_url=reverse("accounts:guidelines"),
     )
+
+
+def avatar(request, key, size):
+    """A member's picture, for members (visitors see initials): 404 otherwise."""
+    from django.core.files.storage import default_storage
+
+    from netvaerk.uploads import AVATAR_SIZES
+
+    if size not in AVATAR_SIZES or not is_member(request.user):
+        raise Http404
+    if not User.objects.filter(avatar_key=key, is_active=True).exists():
+        raise Http404
+    try:
+        handle = default_storage.open(f"avatars/{key}-{size}.jpg", "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"  # a new picture has a new key
+    return response

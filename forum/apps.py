@@ -27,3 +27,23 @@ class ForumConfig(AppConfig):
         digest.register()
         personal_data.register(forum_data.PART)
         retention.register(RULE)
+
+        from forum import permissions
+        from forum.models import Category, Thread
+        from netvaerk.uploads import UploadScope, upload_scopes
+
+        def existing(model):
+            return lambda ids: set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+        upload_scopes.register(
+            UploadScope(
+                permissions.THREAD_SCOPE, permissions.can_read_thread_upload, existing(Thread)
+            )
+        )
+        upload_scopes.register(
+            UploadScope(
+                permissions.CATEGORY_SCOPE,
+                permissions.can_read_category_upload,
+                existing(Category),
+            )
+        )

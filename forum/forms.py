@@ -10,6 +10,7 @@ from forum.services import MAX_TAGS, parse_tags
 from netvaerk.forms import MarkdownField, OneLineField
 from netvaerk.markup import MAX_SOURCE_CHARS
 from netvaerk.text import clean_one_line
+from netvaerk.uploads import AttachmentsForm
 
 TITLE_REQUIRED = _("The title must not be empty.")
 
@@ -33,7 +34,7 @@ class BodyMixin:
         return self.cleaned_data["body"]
 
 
-class ReplyForm(BodyMixin, forms.Form):
+class ReplyForm(BodyMixin, AttachmentsForm):
     body = MarkdownField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -67,7 +68,7 @@ class OutcomeForm(forms.Form):
     )
 
 
-class ThreadForm(BodyMixin, forms.Form):
+class ThreadForm(BodyMixin, AttachmentsForm):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), empty_label=None
     )
@@ -105,7 +106,9 @@ class ThreadForm(BodyMixin, forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
-    field_order = ["category", "kind", "title", "body", "tags_text"]
+    field_order = [
+        "category", "kind", "title", "body", "attachments", "attachment_alt", "tags_text",
+    ]  # fmt: skip
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)

@@ -248,3 +248,18 @@ def threads_behind_login(user, qs=None):
     return qs.filter(
         state__in=[State.PUBLISHED, State.MERGED], category__read_access=Access.MEMBERS
     )
+
+
+# Pictures and files in posts (netvaerk.uploads.upload_scopes): readable by whoever
+# can open the thread; while the post waits for a moderator, by whoever reads the
+# category.
+THREAD_SCOPE = "forum.thread"
+CATEGORY_SCOPE = "forum.category"
+
+
+def can_read_thread_upload(user, thread_id) -> bool:
+    return reachable_threads(user).filter(pk=thread_id).exists()
+
+
+def can_read_category_upload(user, category_id) -> bool:
+    return visible_categories(user).filter(pk=category_id).exists()

@@ -31,3 +31,15 @@ class MoederConfig(AppConfig):
         personal_data.register(PART)
         for rule in RULES:
             retention.register(rule)
+
+        from moeder import permissions
+        from moeder.models import Meetup
+        from netvaerk.uploads import UploadScope, upload_scopes
+
+        upload_scopes.register(
+            UploadScope(
+                permissions.UPLOAD_SCOPE,
+                permissions.can_read_meetup_upload,
+                lambda ids: set(Meetup.objects.filter(pk__in=ids).values_list("pk", flat=True)),
+            )
+        )

@@ -9,6 +9,7 @@ from accounts.permissions import holds_role
 from moeder.models import Answer, Meetup, MeetupKind, QuestionKind
 from netvaerk.forms import MarkdownField, OneLineField, PlainTextField
 from netvaerk.text import clean_one_line
+from netvaerk.uploads import AttachmentsForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
@@ -33,7 +34,7 @@ def check_meetup_time(value: datetime) -> None:
         )
 
 
-class MeetupForm(forms.ModelForm):
+class MeetupForm(forms.ModelForm, AttachmentsForm):
     """Times are entered in Copenhagen time (the site's time zone) and stored in UTC."""
 
     regions = forms.MultipleChoiceField(
@@ -194,6 +195,8 @@ class MeetupForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("tentative", None)
         data.pop("co_hosts", None)
+        data.pop("attachments", None)
+        data.pop("attachment_alt", None)
         data["regions"] = list(data.get("regions") or [])
         return data
 

@@ -132,3 +132,12 @@ def meetup_thread_link(user, meetup) -> str | None:
     ):
         return "login"
     return None
+
+
+# Pictures and files in a meetup's description (netvaerk.uploads.upload_scopes):
+# whoever can see the meetup.
+UPLOAD_SCOPE = "moeder.meetup"
+
+
+def can_read_meetup_upload(user, meetup_id) -> bool:
+    return visible_meetups(user).filter(pk=meetup_id).exists()

@@ -32,6 +32,12 @@ class NetvaerkConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_create_cache_table, sender=self)
+        from django.db.models.signals import post_delete
+
+        from netvaerk.models import Upload
+        from netvaerk.uploads import delete_file
+
+        post_delete.connect(delete_file, sender=Upload, dispatch_uid="netvaerk.upload_file")
 
 
 class NetvaerkAdminConfig(admin_apps.AdminConfig):

@@ -1,6 +1,7 @@
 """The one place that turns user Markdown into safe HTML, once, at write time."""
 
 import os
+import re
 import select
 import signal
 import struct
@@ -14,6 +15,7 @@ import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from netvaerk.text import strip_control_chars
 
@@ -27,9 +29,32 @@ RENDER_SECONDS = 1.0
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table", "thead", "tbody", "tr", "th", "td", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
+# Pictures only from our own uploads (netvaerk.uploads serves this path, checking
+# who may read them): `/filer/<key>/<width>x<height>/<name>` for a picture.
+UPLOAD_URL_PREFIX = "/filer/"
+UPLOAD_IMAGE_SRC = re.compile(
+    r"\A/filer/[A-Za-z0-9_-]{16,32}/(?P<width>[1-9][0-9]{0,4})x(?P<height>[1-9][0-9]{0,4})"
+    r"/[^/?#\s\\\"'<>]{1,120}\Z"
+)
+_IMG_ATTRIBUTES = {"alt", "title", "width", "height", "loading", "decoding"}
+
+
+def _img_attribute(tag, name, value):
+    if name == "src":
+        return bool(UPLOAD_IMAGE_SRC.match(value))
+    if name in {"width", "height"}:
+        return value.isdigit()
+    return name in _IMG_ATTRIBUTES
+
+
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "th": ["align"],
+    "td": ["align"],
+    "img": _img_attribute,
+}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 
 
@@ -41,7 +66,31 @@ class _NoRawHtml(Extension):
         md.inlinePatterns.deregister("html")
 
 
-EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _NoRawHtml()]
+class _OwnPicturesOnly(Treeprocessor):
+    """`![alt](src)` shows a picture only when `src` is one of our uploads (with
+    its size, loaded lazily); any other address becomes its alt text."""
+
+    def run(self, root):
+        for element in root.iter("img"):
+            match = UPLOAD_IMAGE_SRC.match(element.get("src", ""))
+            if match is None:
+                alt = element.get("alt", "")
+                element.attrib.clear()
+                element.tag = "span"
+                element.text = alt
+                continue
+            element.set("width", match["width"])
+            element.set("height", match["height"])
+            element.set("loading", "lazy")
+            element.set("decoding", "async")
+
+
+class _OwnPictures(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_OwnPicturesOnly(md), "own_pictures", 0)
+
+
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _NoRawHtml(), _OwnPictures()]
 
 
 class MarkupError(ValueError):

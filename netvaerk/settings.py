@@ -300,13 +300,25 @@ warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
-# Uploaded files (none yet from members; backups include the folder).
+# Uploaded files (members' pictures and PDF files; backups include the folder).
+# Never served from MEDIA_URL: netvaerk.uploads.serve_upload checks who may read
+# each file first (README, "Pictures and attachments").
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Imports uploaded by network leaders wait here for the task worker (not served).
 NETVAERK_IMPORT_DIR = Path(os.environ.get("NETVAERK_IMPORT_DIR", str(BASE_DIR / "import-uploads")))
 # The largest file a leader may upload for an import (the command line has no limit).
 NETVAERK_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("NETVAERK_IMPORT_MAX_UPLOAD_MB", "200"))
+NETVAERK_UPLOAD_MAX_BYTES = env_int("NETVAERK_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+NETVAERK_UPLOAD_MAX_FILES = env_int("NETVAERK_UPLOAD_MAX_FILES", default=5)
+NETVAERK_UPLOAD_QUOTA_BYTES = env_int("NETVAERK_UPLOAD_QUOTA_BYTES", default=200 * 1024 * 1024)
+NETVAERK_UPLOAD_ORPHAN_HOURS = env_int("NETVAERK_UPLOAD_ORPHAN_HOURS", default=24)
+# Pictures: refused above this many pixels (read from the header, before
+# decoding), stored at most this wide or high.
+NETVAERK_IMAGE_MAX_PIXELS = env_int("NETVAERK_IMAGE_MAX_PIXELS", default=50_000_000)
+NETVAERK_IMAGE_MAX_SIDE = env_int("NETVAERK_IMAGE_MAX_SIDE", default=1600)
+# Behind nginx: the internal location that serves MEDIA_ROOT (X-Accel-Redirect).
+NETVAERK_UPLOADS_ACCEL_PREFIX = os.environ.get("NETVAERK_UPLOADS_ACCEL_PREFIX", "")
 # Where `manage.py backup` writes its archives.
 NETVAERK_BACKUP_DIR = Path(os.environ.get("NETVAERK_BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {
@@ -524,6 +536,9 @@ NETVAERK_RETENTION = {
     # Who checked in at a meetup; after this only the counts remain.
     "checkins_days": env_int("NETVAERK_RETAIN_CHECKINS_DAYS", default=730),
     "notifications_days": env_int("NETVAERK_RETAIN_NOTIFICATIONS_DAYS", default=365),
+    # Private conversations with no new message for this long go, messages,
+    # reports and attached files included.
+    "conversations_days": env_int("NETVAERK_RETAIN_CONVERSATIONS_DAYS", default=730),
     # Finished background task rows (they hold e-mail addresses and texts).
     "task_results_days": env_int("NETVAERK_RETAIN_TASK_RESULTS_DAYS", default=30),
     # Words searched for without a result (no one's identity is kept with them).

@@ -1,10 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from netvaerk import metrics, views
+from netvaerk import metrics, uploads, views
 from notifications import views as notification_views
 
 handler403 = "netvaerk.views.permission_denied"
@@ -18,6 +18,17 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # Members' uploads (netvaerk.markup.UPLOAD_URL_PREFIX), permission-checked.
+    re_path(
+        r"^filer/(?P<key>[A-Za-z0-9_-]{16,32})/(?P<width>\d{1,5})x(?P<height>\d{1,5})/(?P<name>[^/]{1,120})$",
+        uploads.serve_upload,
+        name="upload_image",
+    ),
+    re_path(
+        r"^filer/(?P<key>[A-Za-z0-9_-]{16,32})/(?P<name>[^/]{1,120})$",
+        uploads.serve_upload,
+        name="upload_file",
+    ),
 ]
 
 # set_language lives inside the language prefix so that it can translate the

@@ -56,7 +56,35 @@ class NotificationsConfig(AppConfig):
 
         from accounts.extensions import personal_data, retention
         from notifications.personal_data import PART
-        from notifications.retention import RULE
+        from notifications.retention import CONVERSATIONS_RULE, RULE
 
         personal_data.register(PART)
         retention.register(RULE)
+        retention.register(CONVERSATIONS_RULE)
+
+        from accounts.extensions import audit_actions
+        from notifications import reports
+
+        audit_actions.register_choices(reports.ReportAuditAction.choices, order=170)
+        kinds.register(Kind(reports.REPORT_KIND, _("Reported message")))
+        subjects.register(Subject("notifications.messagereport", reports.resolve_reports))
+        member_menu.register(
+            MenuEntry(
+                "notifications.message_reports",
+                _("Reported messages"),
+                "conversations:report_list",
+                reports.can_review_reports,
+                order=85,
+            )
+        )
+
+        from netvaerk.uploads import UploadScope, upload_scopes
+        from notifications import permissions
+
+        upload_scopes.register(
+            UploadScope(
+                permissions.UPLOAD_SCOPE,
+                permissions.can_read_upload,
+                permissions.existing_conversations,
+            )
+        )

@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/forlad/", views.conversation_leave, name="conversation_leave"),
     path("<int:pk>/lyd/", views.conversation_mute, name="conversation_mute"),
     path("blokering/<int:member_pk>/", views.member_block, name="member_block"),
+    path("besked/<int:pk>/anmeld/", views.message_report, name="message_report"),
+    path("anmeldelser/", views.report_list, name="report_list"),
+    path("anmeldelser/<int:pk>/", views.report_detail, name="report_detail"),
 ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 NOTICE = "notice"  # a free-text notice; the other kinds belong to the apps that send them
@@ -176,6 +177,8 @@ class Message(models.Model):
     body = models.TextField(_("message"))
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Removed by a moderator after a report: the text is gone, a notice shows.
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -258,3 +261,45 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.period}"
+
+
+class ReportResolution(models.TextChoices):
+    OPEN = "", _("Open")
+    DISMISSED = "dismissed", _("Dismissed")
+    REMOVED = "removed", _("Message removed")
+
+
+class MessageReport(models.Model):
+    """A participant reported a private message to the moderators. Moderators
+    see that message and a few around it (notifications.reports), never the
+    whole conversation."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("what is wrong?"), max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolution = models.CharField(
+        max_length=10, choices=ReportResolution.choices, default="", blank=True
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reported message")
+        verbose_name_plural = _("reported messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "reporter"], name="one_report_per_message_and_member"
+            )
+        ]
+        indexes = [models.Index(fields=["resolution", "created_at"], name="report_queue_idx")]
+
+    def __str__(self):
+        return gettext("Report %(number)s of a private message") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("conversations:report_detail", args=[self.pk])

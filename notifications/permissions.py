@@ -6,6 +6,8 @@ from accounts.permissions import is_member, is_silenced
 from notifications.models import Conversation
 
 MAX_PARTICIPANTS = 10
+# Pictures and files in messages (netvaerk.uploads.upload_scopes).
+UPLOAD_SCOPE = "notifications.conversation"
 
 
 def visible_conversations(user, qs=None):
@@ -38,3 +40,12 @@ def can_add_participant(user, conversation, *, people: int, blocked: bool) -> bo
     return can_post_message(user, conversation, blocked=blocked, people=people) and (
         people + 1 < MAX_PARTICIPANTS
     )
+
+
+def can_read_upload(user, conversation_id) -> bool:
+    """An upload in a conversation: its participants only (one query)."""
+    return visible_conversations(user).filter(pk=conversation_id).exists()
+
+
+def existing_conversations(ids) -> set:
+    return set(Conversation.objects.filter(pk__in=ids).values_list("pk", flat=True))

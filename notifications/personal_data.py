@@ -11,6 +11,7 @@ from notifications.models import (
     DigestSent,
     DigestSetting,
     Message,
+    MessageReport,
     Notification,
     Participant,
 )
@@ -49,6 +50,13 @@ def export(user) -> dict[str, list[dict]]:
             "blocked__display_name",
             "created_at",
         ),
+        "message_reports": rows(
+            MessageReport.objects.filter(reporter=user).order_by("created_at", "pk"),
+            "message_id",
+            "reason",
+            "created_at",
+            "resolution",
+        ),
         "digest_setting": rows(DigestSetting.objects.filter(user=user), "frequency"),
         "digests_sent": rows(
             DigestSent.objects.filter(user=user).order_by("created_at", "pk"),
@@ -76,6 +84,9 @@ def erase(*, user, keep_posts: bool) -> None:
     Block.objects.filter(blocked=user).delete()
     Conversation.objects.filter(started_by=user).update(started_by=None)
     Conversation.objects.filter(participants=None).delete()
+    # Reports they made stay for the moderators' record, without their name.
+    MessageReport.objects.filter(reporter=user).update(reporter=None)
+    MessageReport.objects.filter(resolved_by=user).update(resolved_by=None)
 
 
 PART = PersonalData(
@@ -91,6 +102,7 @@ PART = PersonalData(
         "notifications.Block",
         "notifications.DigestSetting",
         "notifications.DigestSent",
+        "notifications.MessageReport",
     ),
     order=20,
 )

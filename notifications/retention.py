@@ -10,7 +10,7 @@ from django.db.models.functions import Greatest
 
 from accounts.extensions import Retention
 from accounts.models import User
-from notifications.models import Notification
+from notifications.models import Conversation, Notification
 
 
 @transaction.atomic
@@ -33,3 +33,17 @@ def purge_notifications(*, now) -> int:
 
 
 RULE = Retention("notifications.old", purge_notifications, 20)
+
+
+@transaction.atomic
+def purge_conversations(*, now) -> int:
+    """Conversations silent for NETVAERK_RETENTION["conversations_days"] go with
+    their messages, seats and reports (their files follow in the uploads purge)."""
+    days = settings.NETVAERK_RETENTION["conversations_days"]
+    old = Conversation.objects.filter(last_message_at__lt=now - timedelta(days=days))
+    # Notifications about them are older than their own retention by then; any
+    # left resolve to "a private conversation" that no longer opens.
+    return old.delete()[0]
+
+
+CONVERSATIONS_RULE = Retention("notifications.conversations", purge_conversations, 25)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,19 +15,29 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import is_member, require
+from netvaerk import uploads
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 from netvaerk.site import base_url
-from notifications import conversations, digest, services
-from notifications.forms import AddParticipantForm, ConversationForm, DigestSettingForm, MessageForm
+from notifications import conversations, digest, reports, services
+from notifications.forms import (
+    AddParticipantForm,
+    ConversationForm,
+    DigestSettingForm,
+    MessageForm,
+    ReportForm,
+    ResolveReportForm,
+)
 from notifications.models import (
     Block,
     Conversation,
     DigestFrequency,
     Message,
+    MessageReport,
     Notification,
     Participant,
 )
+from notifications.permissions import UPLOAD_SCOPE as SCOPE
 from notifications.permissions import (
     can_add_participant,
     can_message,
@@ -96,17 +107,22 @@ def conversation_start(request, member_pk):
     member = get_object_or_404(User.objects.members(), pk=member_pk)
     blocked = Block.objects.filter(blocker=member, blocked=request.user).exists()
     require(can_message(request.user, member, blocked=blocked))
-    form = ConversationForm(request.POST or None)
+    form = ConversationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        conversation = conversations.start_conversation(
-            author=request.user,
-            recipients=[member],
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            body_html=form.fields["body"].rendered_html,
-        )
-        messages.success(request, _("Your message was sent."))
-        return redirect(conversation)
+        with transaction.atomic(), uploads.discard_on_error():
+            stored = uploads.store_attachments(form, uploader=request.user)
+            if stored is not None:
+                conversation = conversations.start_conversation(
+                    author=request.user,
+                    recipients=[member],
+                    subject=form.cleaned_data["subject"],
+                    body=stored.body,
+                    body_html=stored.body_html,
+                )
+                uploads.attach(stored.uploads, scope=SCOPE, scope_id=conversation.pk)
+        if stored is not None:
+            messages.success(request, _("Your message was sent."))
+            return redirect(conversation)
     return render(request, "notifications/conversation_form.html", {"form": form, "member": member})
 
 
@@ -155,16 +171,22 @@ def _message_page(request, conversation):
 @limit_writes("conversation_write")
 def conversation_detail(request, pk):
     conversation = _conversation_for(request, pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         require(conversation.can_post)
+        stored = None
         if form.is_valid():
-            conversations.post_message(
-                conversation=conversation,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                body_html=form.fields["body"].rendered_html,
-            )
+            with transaction.atomic(), uploads.discard_on_error():
+                stored = uploads.store_attachments(form, uploader=request.user)
+                if stored is not None:
+                    conversations.post_message(
+                        conversation=conversation,
+                        author=request.user,
+                        body=stored.body,
+                        body_html=stored.body_html,
+                    )
+                    uploads.attach(stored.uploads, scope=SCOPE, scope_id=conversation.pk)
+        if stored is not None:
             messages.success(request, _("Your message was sent."))
             return redirect(conversation)
     else:
@@ -308,3 +330,65 @@ def digest_unsubscribe(request, token):
         digest.set_frequency(user=user, frequency=DigestFrequency.NEVER)
         return render(request, "notifications/digest_unsubscribe.html", {"done": True})
     return render(request, "notifications/digest_unsubscribe.html", {"email": user.email})
+
+
+# --- Reports of messages -----------------------------------------------------
+
+
+@login_required
+@limit_writes("conversation_write")
+@require_http_methods(["GET", "POST"])
+def message_report(request, pk):
+    """A participant reports a message (the form on GET, the report on POST)."""
+    message = get_object_or_404(
+        Message.objects.select_related("conversation", "author").filter(
+            conversation__in=visible_conversations(request.user)
+        ),
+        pk=pk,
+    )
+    require(reports.can_report_message(request.user, message, reads_conversation=True))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reports.report_message(
+            message=message, reporter=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Thank you. The moderators will look at the message."))
+        return redirect(message.conversation)
+    return render(request, "notifications/message_report.html", {"form": form, "message": message})
+
+
+@login_required
+def report_list(request):
+    require(reports.can_review_reports(request.user))
+    page = page_of(
+        request,
+        MessageReport.objects.select_related("reporter", "message__author").order_by(
+            "-resolution", "-created_at", "-pk"
+        ),
+    )
+    return render(request, "notifications/report_list.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    """The reported message with a few around it, and the moderator's decision."""
+    require(reports.can_review_reports(request.user))
+    report = get_object_or_404(
+        MessageReport.objects.select_related("reporter", "resolved_by", "message"), pk=pk
+    )
+    form = ResolveReportForm(request.POST or None)
+    if request.method == "POST" and not report.resolution and form.is_valid():
+        reports.resolve_report(
+            report=report,
+            moderator=request.user,
+            remove=form.cleaned_data["decision"] == "remove",
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The report is closed."))
+        return redirect(report)
+    return render(
+        request,
+        "notifications/report_detail.html",
+        {"report": report, "context": reports.context_of(report.message), "form": form},
+    )

@@ -147,6 +147,12 @@ def _fresh_redis_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads and avatars a test stores never land in the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Requests through the test client leave their language active in this
     thread; start every test in Danish, as a new visitor would."""

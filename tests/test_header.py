@@ -35,7 +35,10 @@ EXPECTED = {
     "anonymous": (EVERYONE, []),
     "member": ([*EVERYONE, "duties.rota"], MEMBER_MENU),
     "organiser": ([*EVERYONE, "duties.rota", "handbook.index"], MEMBER_MENU),
-    "moderator": ([*EVERYONE, "duties.rota", "handbook.index", "moderation.index"], MEMBER_MENU),
+    "moderator": (
+        [*EVERYONE, "duties.rota", "handbook.index", "moderation.index"],
+        [*MEMBER_MENU, "notifications.message_reports"],
+    ),
     "network_leader": (
         [*EVERYONE, "letters.compose", "duties.rota", "handbook.index", "moderation.index"],
         [*MEMBER_MENU, "accounts.roles", "imports.run_list", "indsigt.network_health"],

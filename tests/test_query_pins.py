@@ -365,12 +365,37 @@ def _import_run(count, user):
     return run.get_absolute_url()
 
 
+def _reported_messages(count):
+    from notifications import conversations, reports
+
+    anna, bo = UserFactory(), UserFactory()
+    conversation = conversations.start_conversation(
+        author=anna, recipients=[bo], subject="Emne", body="Hej"
+    )
+    made = []
+    for n in range(count):
+        message = conversations.post_message(conversation=conversation, author=bo, body=f"B {n}")
+        made.append(reports.report_message(message=message, reporter=anna, reason="Grimt"))
+    return made
+
+
+def _report_list(count, user):
+    _reported_messages(count)
+    return reverse("conversations:report_list")
+
+
+def _report_detail(count, user):
+    return _reported_messages(count)[-1].get_absolute_url()
+
+
 PAGES = {
     "forum:mailing_list_settings": ("member", _mailing_list, 6),
     "imports:run_list": ("network_leader", _import_runs, 6),
     "imports:run_detail": ("network_leader", _import_run, 5),
     "home": ("member", _home, 8),
     "moeder:meetup_detail": ("member", _meetup_detail, 8),
+    "conversations:report_list": ("moderator", _report_list, 8),
+    "conversations:report_detail": ("moderator", _report_detail, 9),
     "forum:tag_detail": ("member", _tag_page, 8),
     "forum:category_feed": ("anonymous", _category_feed, 3),
     "forum:tag_feed": ("anonymous", _tag_feed, 3),

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,8 @@ from forum.models import (
     load_thanks,
 )
 from forum.permissions import (
+    CATEGORY_SCOPE,
+    THREAD_SCOPE,
     can_accept_answer,
     can_bookmark,
     can_edit_post,
@@ -58,6 +61,7 @@ from forum.views.common import (
     _thread_or_404,
     login_required_keeping_text,
 )
+from netvaerk import uploads
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 from netvaerk.urlkit import fast_reverse
@@ -260,6 +264,20 @@ def refuse_mentions_over(request, body: str):
     return None
 
 
+def _attach(stored, outcome, *, category=None, thread=None) -> None:
+    """Attach a submit's uploads to its thread (to the category while it waits
+    for a moderator); a refused repeat keeps none (removed as orphans)."""
+    if outcome.duplicate or not stored.uploads:
+        return
+    published = outcome.published
+    if published is not None:
+        thread = getattr(published, "thread", published)
+    if thread is not None:
+        uploads.attach(stored.uploads, scope=THREAD_SCOPE, scope_id=thread.pk)
+    else:
+        uploads.attach(stored.uploads, scope=CATEGORY_SCOPE, scope_id=category.pk)
+
+
 @login_required_keeping_text
 @limit_writes("forum_thread")
 @require_http_methods(["GET", "POST"])
@@ -307,22 +325,31 @@ def thread_create(request):
         if request.GET.get("tekst"):  # a prefilled text, e.g. the newcomer's introduction
             initial["body"] = request.GET["tekst"][:2000]
     initial.update(_take_unsent(request))
-    form = ThreadForm(request.POST or None, categories=categories, initial=initial)
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, categories=categories, initial=initial
+    )
     form.enable_autosave(reverse("forum:thread_create"))
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         data = form.cleaned_data
         if refused := refuse_mentions_over(request, data["body"]):
             return refused
-        outcome = services.submit_thread(
-            category=data["category"],
-            author=request.user,
-            title=data["title"],
-            kind=data["kind"],
-            body=data["body"],
-            body_html=form.preview_html,
-            tags=data["tags_text"],
-            submission_key=data["submission_key"],
-        )
+        with transaction.atomic(), uploads.discard_on_error():
+            stored = uploads.store_attachments(form, uploader=request.user)
+            outcome = None
+            if stored is not None:
+                outcome = services.submit_thread(
+                    category=data["category"],
+                    author=request.user,
+                    title=data["title"],
+                    kind=data["kind"],
+                    body=stored.body,
+                    body_html=stored.body_html,
+                    tags=data["tags_text"],
+                    submission_key=data["submission_key"],
+                )
+                _attach(stored, outcome, category=data["category"])
+        if outcome is None:
+            return render(request, "forum/thread_form.html", {"form": form, "draft": draft})
         if outcome.duplicate:
             messages.warning(request, outcome.message)
             return render(
@@ -414,18 +441,27 @@ def reply_create(request, pk):
         if quoted is not None:
             initial["body"] = initial.get("body", "") + services.quote_text(quoted)
     initial.update(_take_unsent(request))
-    form = ReplyForm(request.POST or None, initial=initial)
+    form = ReplyForm(request.POST or None, request.FILES or None, initial=initial)
     form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         if refused := refuse_mentions_over(request, form.cleaned_data["body"]):
             return refused
-        outcome = services.submit_reply(
-            thread=thread,
-            author=request.user,
-            body=form.cleaned_data["body"],
-            body_html=form.preview_html,
-            submission_key=form.cleaned_data["submission_key"],
-        )
+        with transaction.atomic(), uploads.discard_on_error():
+            stored = uploads.store_attachments(form, uploader=request.user)
+            outcome = None
+            if stored is not None:
+                outcome = services.submit_reply(
+                    thread=thread,
+                    author=request.user,
+                    body=stored.body,
+                    body_html=stored.body_html,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+                _attach(stored, outcome, thread=thread)
+        if outcome is None:
+            return render(
+                request, "forum/reply_form.html", {"thread": thread, "form": form, "draft": draft}
+            )
         if outcome.duplicate:
             messages.warning(request, outcome.message)
             return render(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from moeder.extensions import meetup_panels
 from moeder.forms import CancelForm, MeetupFilterForm, MeetupForm, QuestionForm, RsvpForm
 from moeder.models import Answer, Meetup, MeetupHost, MeetupStatus, Question, QuestionAnswer, Rsvp
 from moeder.permissions import (
+    UPLOAD_SCOPE,
     can_create_meetup,
     can_manage_meetup,
     can_rsvp,
@@ -25,6 +27,7 @@ from moeder.permissions import (
     meetup_thread_link,
     visible_meetups,
 )
+from netvaerk import uploads
 from netvaerk.paging import form_data, page_of
 from netvaerk.ratelimit import limit_writes
 
@@ -174,18 +177,31 @@ def _render_detail(request, meetup, *, form=None, status=200):
     )
 
 
+class _Refused(Exception):
+    """An attachment was refused: nothing is saved, the form says why."""
+
+
 @login_required
 @limit_writes("moeder_edit")
 @require_http_methods(["GET", "POST"])
 def meetup_create(request):
     require(can_create_meetup(request.user))
-    form = MeetupForm(form_data(request))
+    form = MeetupForm(form_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        meetup = services.create_meetup(
-            creator=request.user, hosts=form.cleaned_data["co_hosts"], **form.meetup_fields()
-        )
-        messages.success(request, _("The draft is saved. Add questions, then publish it."))
-        return redirect(meetup)
+        with transaction.atomic(), uploads.discard_on_error():
+            stored = uploads.store_attachments(
+                form, uploader=request.user, body_field="description"
+            )
+            if stored is not None:
+                meetup = services.create_meetup(
+                    creator=request.user,
+                    hosts=form.cleaned_data["co_hosts"],
+                    **{**form.meetup_fields(), "description": stored.body},
+                )
+                uploads.attach(stored.uploads, scope=UPLOAD_SCOPE, scope_id=meetup.pk)
+        if stored is not None:
+            messages.success(request, _("The draft is saved. Add questions, then publish it."))
+            return redirect(meetup)
     return render(request, "moeder/meetup_form.html", {"form": form})
 
 
@@ -197,15 +213,26 @@ def meetup_edit(request, pk):
     if meetup.is_cancelled:
         messages.error(request, _("A cancelled meetup cannot be changed."))
         return redirect(meetup)
-    form = MeetupForm(form_data(request), instance=Meetup.objects.get(pk=meetup.pk))
+    form = MeetupForm(
+        form_data(request), request.FILES or None, instance=Meetup.objects.get(pk=meetup.pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            meetup = services.update_meetup(
-                meetup=meetup,
-                editor=request.user,
-                hosts=form.cleaned_data["co_hosts"],
-                **form.meetup_fields(),
-            )
+            with transaction.atomic(), uploads.discard_on_error():
+                stored = uploads.store_attachments(
+                    form, uploader=request.user, body_field="description"
+                )
+                if stored is None:
+                    raise _Refused
+                meetup = services.update_meetup(
+                    meetup=meetup,
+                    editor=request.user,
+                    hosts=form.cleaned_data["co_hosts"],
+                    **{**form.meetup_fields(), "description": stored.body},
+                )
+                uploads.attach(stored.uploads, scope=UPLOAD_SCOPE, scope_id=meetup.pk)
+        except _Refused:
+            pass  # the reason is on the form
         except services.MeetupError as refused:
             messages.error(request, str(refused))
         else:

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             created = imports_demo.seed() or created
             created = viden_demo.seed() or created
             created = letters_demo.seed() or created
+            created = demo.seed_pictures() or created
             if created:
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             else:
