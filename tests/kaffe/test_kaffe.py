@@ -126,6 +126,30 @@ def test_the_round_pairs_once_a_month_and_mails_each(
     assert CoffeeRound.objects.count() == 1
 
 
+def test_members_alone_in_their_region_are_paired_online(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    north = _signed_up(1, place=Region.NORDJYLLAND, language="da")[0]
+    south = _signed_up(1, place=Region.SYDDANMARK, language="da")[0]
+    _signed_up(2, place=Region.HOVEDSTADEN)
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee_round = services.run_round(today=DECEMBER)
+    assert (coffee_round.signed_up, coffee_round.paired) == (4, 4)
+    online = CoffeePair.objects.get(place="online")
+    assert {m.member_id for m in online.matches.all()} == {north.pk, south.pk}
+    assert CoffeePair.objects.filter(place=Region.HOVEDSTADEN).count() == 1
+    [to_north] = [m for m in mailoutbox if m.to == [north.email]]
+    assert "online kop kaffe" in to_north.body and south.display_name in to_north.subject
+
+
+def test_the_only_member_signed_up_is_not_paired(mailoutbox, django_capture_on_commit_callbacks):
+    _signed_up(1, place=Region.NORDJYLLAND)
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee_round = services.run_round(today=DECEMBER)
+    assert (coffee_round.signed_up, coffee_round.paired) == (1, 0)
+    assert not CoffeePair.objects.exists() and mailoutbox == []
+
+
 def test_hidden_company_and_skills_stay_out_of_the_mail(
     mailoutbox, django_capture_on_commit_callbacks
 ):
