@@ -1,14 +1,26 @@
-"""The health page's own sections: questions, members, regions and flags.
+"""The health page's own sections: questions, the help relay, members, regions
+and flags.
 
 Each registers in ``netvaerk.health.health_sections`` like any other app's
-section would (the help relay plugs in its own the same way). Every figure is
+section would (the relay's figures live here, as ``indsigt`` is above ``relay``). Every figure is
 one aggregate query or a few, grouped by month in SQL (``Period.bucket``).
 """
 
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, User
@@ -28,6 +40,7 @@ from netvaerk.health import (
     percentiles_by_month,
     share,
 )
+from relay.models import RelayRequest, Step
 
 DAY = timedelta(hours=24)
 RETAINED_AFTER = timedelta(days=90)
@@ -355,9 +368,87 @@ def flags(period: Period) -> list[Figure]:
     ]
 
 
+def relay(period: Period) -> list[Figure]:
+    """One query: the questions the relay took up each month (by the month it
+    first asked someone), how many got a reply after that, and whose answer
+    came first among the members it asked: at the relay step, on duty, or a
+    moderator (anyone else who replied counts as "someone else")."""
+    asked = RelayRequest.objects.relayed().filter(thread=OuterRef("pk"))
+    after = Q(first_reply_at__gte=F("relayed_at"))
+    rows = period.rows(relayed=0, answered=0, by_relay=0, by_duty=0, by_moderators=0)
+    period.fill(
+        rows,
+        _questions()
+        # Only questions relayed in the period can have their first ask in it.
+        .filter(
+            pk__in=RelayRequest.objects.relayed().filter(period.within("asked_at")).values("thread")
+        )
+        .annotate(
+            relayed_at=Subquery(asked.order_by("asked_at", "pk").values("asked_at")[:1]),
+            answered_step=Subquery(
+                asked.filter(answered_at__isnull=False)
+                .order_by("answered_at", "pk")
+                .values("step")[:1]
+            ),
+        )
+        .filter(period.within("relayed_at"))
+        .annotate(month=period.bucket("relayed_at"))
+        .values("month")
+        .order_by("month")
+        .annotate(
+            relayed=Count("pk"),
+            answered=Count("pk", filter=after),
+            by_relay=Count("pk", filter=after & Q(answered_step=Step.RELAY)),
+            by_duty=Count("pk", filter=after & Q(answered_step=Step.DUTY)),
+            by_moderators=Count("pk", filter=after & Q(answered_step=Step.MODERATORS)),
+        ),
+    )
+    for row in rows:
+        row["answered_share"] = share(row["answered"], row["relayed"])
+        row["by_others"] = row["answered"] - row["by_relay"] - row["by_duty"] - row["by_moderators"]
+    relayed = Column("relayed", _("Questions relayed"))
+    answered = Column("answered", _("Answered after the relay"))
+    return [
+        Figure(
+            name="relay",
+            title=_("Questions relayed and answered"),
+            description=_(
+                "Unanswered questions the help relay passed on to members, helpers on duty "
+                "or moderators, by the month it first asked someone, and how many of them "
+                "got a reply after that."
+            ),
+            columns=[relayed, answered, Column("answered_share", _("Share (%)"), "percent")],
+            rows=rows,
+            series=["relayed", "answered"],
+            label_heading=MONTH,
+        ),
+        Figure(
+            name="relay-answered-by",
+            title=_("Who answered the relayed questions"),
+            description=_(
+                "Of the relayed questions answered after the relay, whose answer came first "
+                "among the people asked: members who can help, helpers on duty or moderators; "
+                "“someone else” when none of them has answered."
+            ),
+            columns=[
+                answered,
+                Column("by_relay", _("Members who can help")),
+                Column("by_duty", _("Helpers on duty")),
+                Column("by_moderators", _("Moderators")),
+                Column("by_others", _("Someone else")),
+            ],
+            rows=rows,
+            chart="bar",
+            series=["by_relay", "by_duty", "by_moderators", "by_others"],
+            label_heading=MONTH,
+        ),
+    ]
+
+
 def register():
     for section in (
         HealthSection("questions", _("Questions and answers"), questions, order=10),
+        HealthSection("relay", _("The help relay"), relay, order=25),
         HealthSection("members", _("Members"), members, order=30),
         HealthSection("regions", _("Regions"), regions, order=40),
         HealthSection("flags", _("Flags"), flags, order=50),

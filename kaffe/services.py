@@ -107,6 +107,8 @@ def run_round(*, today: date | None = None, send: bool = True) -> CoffeeRound | 
             coffee_round.save(update_fields=["signed_up", "paired"])
             if send:
                 _mail_pairs(coffee_round)
+                paired = {member_id for _place, ids in groups for member_id in ids}
+                _mail_unpaired([m for m, _place in participants if m not in paired])
     except IntegrityError:
         return None  # this month was paired already
     return coffee_round
@@ -122,6 +124,31 @@ def _mail_pairs(coffee_round: CoffeeRound) -> None:
         members = [match.member for match in pair.matches.all()]
         for member in members:
             enqueue_message(_introduction(member, [m for m in members if m.pk != member.pk], pair))
+
+
+def _mail_unpaired(member_ids: list[int]) -> None:
+    """A short word to those nobody could be paired with this month (the only
+    participant, or one who met everyone else recently): one query."""
+    if not member_ids:
+        return
+    site_name = current_site().name
+    kaffe_url = absolute_url(reverse("kaffe:index"))
+    members = User.objects.filter(pk__in=member_ids).only("pk", "display_name", "email", "language")
+    for member in members.order_by("pk"):
+        with translation.override(member.language):
+            subject = gettext("No coffee pair for you this month")
+            body = render_to_string(
+                "kaffe/email/no_pair.txt",
+                {"member": member, "kaffe_url": kaffe_url, "site_name": site_name},
+            )
+        enqueue_message(
+            EmailMultiAlternatives(
+                subject=f"[{site_name}] {subject}",
+                body=body,
+                to=[member.email],
+                headers={"Auto-Submitted": "auto-generated"},
+            )
+        )
 
 
 def _introduction(member: User, others: list[User], pair: CoffeePair) -> EmailMultiAlternatives:

@@ -317,6 +317,7 @@ def _meetup_detail(count, user):
 # page: (who looks, how to fill it, the cap)
 def _network_health(count, user):
     from moderation.models import Flag, FlagReason
+    from relay.models import RelayRequest, Step
 
     now = timezone.now()
     for thread in ThreadFactory.create_batch(count, kind="question"):
@@ -325,6 +326,9 @@ def _network_health(count, user):
         thread.save()
         Flag.objects.create(post=thread.posts.get(), flagger=user, reason=FlagReason.SPAM)
         RsvpFactory(checked_in_at=now - timedelta(days=1))
+        RelayRequest.objects.create(
+            thread=thread, member=UserFactory(), step=Step.RELAY, asked_at=now, answered_at=now
+        )
     return reverse("indsigt:network_health")
 
 
@@ -422,7 +426,7 @@ PAGES = {
     "moeder:meetup_answers": ("organiser", _meetup_answers, 10),
     "moeder:public_feed": ("anonymous", _public_feed, 4),
     "moeder:calendar_feed_settings": ("member", _calendar_settings, 6),
-    "indsigt:network_health": ("network_leader", _network_health, 24),
+    "indsigt:network_health": ("network_leader", _network_health, 25),
 }
 
 

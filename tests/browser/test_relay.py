@@ -87,3 +87,51 @@ def test_ask_a_member_from_the_profile(site, page, assert_accessible):
     page.get_by_role("button", name="Offentliggør og spørg").click()
     expect(page.locator(".messages")).to_contain_text("Bente Bogholder er blevet bedt om at svare")
     assert RelayRequest.objects.get().member == bente
+
+
+def test_the_asker_notice_and_not_right_now_work_without_javascript(site, browser, mailoutbox):
+    from forum.models import SearchWord
+    from tests.factories import PASSWORD, ThreadFactory
+
+    SearchWord.objects.bulk_create([SearchWord(word="moms"), SearchWord(word="registrering")])
+    nina = UserFactory(email="ny@example.com", display_name="Nina Ny")
+    helper("moms", email="bente@example.com", display_name="Bente Bogholder", language="da")
+    thread = ThreadFactory(
+        author=nina,
+        kind="question",
+        title="Skal jeg have momsregistrering?",
+        category=CategoryFactory(name="Spørg netværket", slug="spoerg-netvaerket"),
+    )
+    services.run_relay(now=waking_due(thread.created_at, 1) + timedelta(minutes=1))
+    request = RelayRequest.objects.get()
+    RelayRequest.objects.update(asked_at=timezone.now() - timedelta(minutes=1))
+    [mail] = [m for m in mailoutbox if m.to == ["bente@example.com"]]
+    [decline_url] = re.findall(r"Ikke lige nu: \S+(/hjaelp/ikke-nu/\S+)", mail.body)
+
+    # Nina, with scripts off, sees on her question that the network is on it.
+    asker = browser.new_context(java_script_enabled=False, locale="da-DK")
+    page = asker.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site + "/konto/login/")
+    page.get_by_label("E-mail").fill("ny@example.com")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(site + thread.get_absolute_url())
+    notice = page.get_by_role("region", name="Hjælpen er på vej")
+    expect(notice).to_contain_text("Vi har bedt 1 medlem med erfaring i moms om at kigge.")
+    expect(page.locator("main")).not_to_contain_text("Bente")
+    asker.close()
+
+    # Bente, not signed in and with scripts off, follows "Ikke lige nu" from the mail.
+    helper_context = browser.new_context(java_script_enabled=False, locale="da-DK")
+    bente = helper_context.new_page()
+    bente.set_default_timeout(10_000)
+    bente.goto(site + decline_url)
+    expect(bente.get_by_role("heading", level=1)).to_have_text("Ikke lige nu")
+    request.refresh_from_db()
+    assert request.declined_at is None  # opening the link declines nothing
+    bente.get_by_role("button", name="Ikke lige nu").click()
+    expect(bente.locator("main")).to_contain_text("Tak fordi du sagde til.")
+    request.refresh_from_db()
+    assert request.declined_at is not None
+    helper_context.close()

@@ -14,6 +14,7 @@ from moderation.models import Flag, FlagReason
 from moeder.models import MeetupStatus
 from needs.models import Need
 from netvaerk.health import HealthSection, Period, health_sections
+from relay.models import RelayRequest, Step
 from tests.conftest import make_user
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.moeder.factories import MeetupFactory, RsvpFactory
@@ -95,6 +96,99 @@ def test_flag_figures_match_hand_computed_values():
     row = sections.flags(Period(NOW))[0].rows[OCTOBER]
     assert (row["raised"], row["handled"], row["open"]) == (4, 3, 1)
     assert (row["median"], row["p90"]) == (4.0, 10.0)
+
+
+def relayed(asked, steps, reply_hours=None, answered_by=None):
+    """A question asked at `asked`, relayed one hour later to one member per
+    step in `steps` (an hour apart); replied `reply_hours` after it was asked,
+    by the member asked at step `answered_by` (or by someone not asked)."""
+    thread = question(asked, reply_hours)
+    for n, step in enumerate(steps):
+        asked_at = asked + timedelta(hours=1 + n)
+        answered_at = None
+        if answered_by == step:
+            answered_at = asked + timedelta(hours=reply_hours)
+        RelayRequest.objects.create(
+            thread=thread,
+            member=UserFactory(),
+            step=step,
+            asked_at=asked_at,
+            answered_at=answered_at,
+        )
+    return thread
+
+
+def test_relay_figures_match_hand_computed_values():
+    # October: five questions relayed. Answered by a relay member, by the helper
+    # on duty, by a moderator, by someone nobody asked, and not at all.
+    relayed(at(2026, 10, 5, 9), [Step.RELAY], 3, answered_by=Step.RELAY)
+    relayed(at(2026, 10, 6, 9), [Step.RELAY, Step.DUTY], 4, answered_by=Step.DUTY)
+    relayed(at(2026, 10, 7, 9), [Step.RELAY, Step.DUTY, Step.MODERATORS], 5, Step.MODERATORS)
+    relayed(at(2026, 10, 8, 9), [Step.RELAY], 6)
+    relayed(at(2026, 10, 9, 9), [Step.RELAY, Step.DUTY])
+    # Asked at 22:30 on 31 October, first relayed at 23:30 (October), its duty
+    # step on 1 November: counted once, in October.
+    relayed(at(2026, 10, 31, 22, 30), [Step.RELAY, Step.DUTY], 2, answered_by=Step.DUTY)
+    # November: relayed at 00:30 on 1 November Danish time (23:30 UTC in October).
+    relayed(at(2026, 10, 31, 23, 30), [Step.RELAY], 2, answered_by=Step.RELAY)
+    # Only invited by the asker: not relayed.
+    relayed(at(2026, 11, 3, 9), [Step.INVITED], 2, answered_by=Step.INVITED)
+    question(at(2026, 11, 4, 9), 1)  # never relayed
+
+    figures = by_name(sections.relay(Period(NOW)))
+    october = figures["relay"].rows[OCTOBER]
+    november = figures["relay"].rows[NOVEMBER]
+    assert (october["relayed"], october["answered"], october["answered_share"]) == (6, 5, 83.3)
+    assert (november["relayed"], november["answered"], november["answered_share"]) == (
+        1,
+        1,
+        100.0,
+    )
+    by = figures["relay-answered-by"].rows
+    assert (
+        by[OCTOBER]["by_relay"],
+        by[OCTOBER]["by_duty"],
+        by[OCTOBER]["by_moderators"],
+        by[OCTOBER]["by_others"],
+    ) == (1, 2, 1, 1)
+    assert (by[NOVEMBER]["by_relay"], by[NOVEMBER]["by_others"]) == (1, 0)
+    empty = figures["relay"].rows[0]
+    assert (empty["relayed"], empty["answered"], empty["answered_share"]) == (0, 0, None)
+
+
+def test_relay_figures_take_one_query(django_assert_num_queries):
+    relayed(at(2026, 10, 5, 9), [Step.RELAY, Step.DUTY], 3, answered_by=Step.DUTY)
+    relayed(at(2026, 11, 5, 9), [Step.RELAY], 3, answered_by=Step.RELAY)
+    with django_assert_num_queries(1):
+        sections.relay(Period(NOW))
+
+
+def test_relay_section_shows_on_the_page_with_its_csv(leader_client):
+    relayed(timezone.now() - timedelta(hours=5), [Step.RELAY], 3, answered_by=Step.RELAY)
+    html = leader_client.get(reverse("indsigt:network_health")).content.decode()
+    assert 'id="section-relay"' in html and "Hjælpestafetten" in html
+    assert 'id="chart-relay-title"' in html and 'id="chart-relay-answered-by-title"' in html
+    response = leader_client.get(reverse("indsigt:figure_csv", args=["relay-answered-by"]))
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 13
+    month = timezone.localtime(timezone.now() - timedelta(hours=4)).strftime("%Y-%m")
+    assert f"{month};1;1;0;0;0" in lines
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("member", 403),
+        ("organiser", 403),
+        ("moderator", 403),
+        ("network_leader", 200),
+    ],
+)
+def test_only_network_leaders_get_the_relay_csv(client_for, role, expected):
+    response = client_for(make_user(role)).get(reverse("indsigt:figure_csv", args=["relay"]))
+    assert response.status_code == expected
 
 
 def test_active_members_count_each_member_once_a_month():

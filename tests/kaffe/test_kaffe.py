@@ -126,6 +126,67 @@ def test_the_round_pairs_once_a_month_and_mails_each(
     assert CoffeeRound.objects.count() == 1
 
 
+def test_members_alone_in_their_region_are_paired_online(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    north = _signed_up(1, place=Region.NORDJYLLAND, language="da")[0]
+    south = _signed_up(1, place=Region.SYDDANMARK, language="da")[0]
+    _signed_up(2, place=Region.HOVEDSTADEN)
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee_round = services.run_round(today=DECEMBER)
+    assert (coffee_round.signed_up, coffee_round.paired) == (4, 4)
+    online = CoffeePair.objects.get(place="online")
+    assert {m.member_id for m in online.matches.all()} == {north.pk, south.pk}
+    assert CoffeePair.objects.filter(place=Region.HOVEDSTADEN).count() == 1
+    [to_north] = [m for m in mailoutbox if m.to == [north.email]]
+    assert "online kop kaffe" in to_north.body and south.display_name in to_north.subject
+
+
+def test_the_only_member_signed_up_is_not_paired_and_told_so(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    alone = _signed_up(1, place=Region.NORDJYLLAND, language="da")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee_round = services.run_round(today=DECEMBER)
+    assert (coffee_round.signed_up, coffee_round.paired) == (1, 0)
+    assert not CoffeePair.objects.exists()
+    [mail] = mailoutbox
+    assert mail.to == [alone.email]
+    assert "Ingen kaffemakker til dig denne måned" in mail.subject
+    assert "prøver igen næste måned" in mail.body
+    assert reverse("kaffe:index") in mail.body
+
+
+def test_recent_partners_in_a_region_are_paired_with_others_online(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    a, b = _signed_up(2, place=Region.NORDJYLLAND)
+    services.run_round(today=date(2026, 11, 1), send=False)
+    _signed_up(2, place=Region.HOVEDSTADEN)
+    # December: a and b met in November, so neither has anyone in the region;
+    # they go online and each is paired with one of the other two.
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee_round = services.run_round(today=DECEMBER)
+    assert coffee_round.paired == 4
+    december = CoffeePair.objects.filter(round=coffee_round).prefetch_related("matches")
+    assert sorted(len(pair.matches.all()) for pair in december) == [2, 2]
+    for pair in december:
+        assert {a.pk, b.pk} - {m.member_id for m in pair.matches.all()}  # never together
+        assert pair.place == "online"
+    assert len(mailoutbox) == 4  # four introductions, no "no pair" mail
+
+
+def test_two_who_met_recently_wait_and_are_told(mailoutbox, django_capture_on_commit_callbacks):
+    _signed_up(2, place=Region.NORDJYLLAND)
+    services.run_round(today=date(2026, 11, 1), send=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.run_round(today=DECEMBER).paired == 0
+    assert (
+        sorted(m.subject for m in mailoutbox)
+        == ["[Netværk] Ingen kaffemakker til dig denne måned"] * 2
+    )
+
+
 def test_hidden_company_and_skills_stay_out_of_the_mail(
     mailoutbox, django_capture_on_commit_callbacks
 ):

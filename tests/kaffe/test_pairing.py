@@ -43,9 +43,77 @@ def test_a_trio_never_holds_a_recent_partner():
     assert pairs == [("online", (1, 2))]
 
 
-def test_one_alone_in_their_region_is_not_paired():
+def _no_repeats(pairs, recent):
+    for _place, ids in pairs:
+        for a, b in combinations(ids, 2):
+            assert b not in recent.get(a, set()) and a not in recent.get(b, set())
+
+
+def test_one_alone_in_their_region_joins_the_online_pool():
     pairs = make_pairs([(1, "nordjylland"), (2, "online"), (3, "online")], {}, seed="s")
-    assert pairs == [("online", (2, 3))]
+    assert pairs == [("online", (1, 2, 3))]
+
+
+def test_members_alone_in_their_regions_are_paired_with_each_other_online():
+    people = [(1, "nordjylland"), (2, "sjaelland"), (3, "hovedstaden"), (4, "hovedstaden")]
+    pairs = make_pairs(people, {}, seed="s")
+    assert pairs == [("hovedstaden", (3, 4)), ("online", (1, 2))]
+
+
+def test_three_alone_in_their_regions_make_an_online_trio():
+    people = [(1, "nordjylland"), (2, "sjaelland"), (3, "syddanmark")]
+    assert make_pairs(people, {}, seed="s") == [("online", (1, 2, 3))]
+
+
+def test_a_region_of_recent_partners_sends_them_online():
+    recent = {1: {2}, 2: {1}}
+    people = [(1, "syddanmark"), (2, "syddanmark"), (3, "online"), (4, "online")]
+    for seed in ("2026-01", "2026-02", "x", "y"):
+        pairs = make_pairs(people, recent, seed=seed)
+        assert sorted(_members(pairs)) == [1, 2, 3, 4]
+        assert all(place == "online" and len(ids) == 2 for place, ids in pairs)
+        _no_repeats(pairs, recent)
+
+
+def test_one_left_alone_with_no_one_online_joins_a_pair_that_meets_online():
+    people = [(1, "nordjylland"), (2, "hovedstaden"), (3, "hovedstaden")]
+    assert make_pairs(people, {}, seed="s") == [("online", (1, 2, 3))]
+
+
+def test_one_left_alone_takes_a_member_out_of_a_trio():
+    people = [(1, "nordjylland"), (2, "hovedstaden"), (3, "hovedstaden"), (4, "hovedstaden")]
+    pairs = make_pairs(people, {}, seed="s")
+    assert sorted(len(ids) for _p, ids in pairs) == [2, 2]
+    assert sorted(_members(pairs)) == [1, 2, 3, 4]
+    assert [p for p, ids in pairs if 1 in ids] == ["online"]
+    assert [p for p, ids in pairs if 1 not in ids] == ["hovedstaden"]
+    assert pairs == make_pairs(list(reversed(people)), {}, seed="s")  # deterministic
+
+
+def test_the_fallback_keeps_the_no_repeat_rule():
+    # 1 has met everyone in the trio: it cannot take any of them out, nor join a pair.
+    recent = {1: {2, 3, 4}, 2: {1}, 3: {1}, 4: {1}}
+    people = [(1, "nordjylland"), (2, "hovedstaden"), (3, "hovedstaden"), (4, "hovedstaden")]
+    pairs = make_pairs(people, recent, seed="s")
+    assert pairs == [("hovedstaden", (2, 3, 4))]
+
+
+def test_the_only_participant_overall_is_not_paired():
+    assert make_pairs([(1, "nordjylland")], {}, seed="s") == []
+    assert make_pairs([(1, "online")], {}, seed="s") == []
+    assert make_pairs([], {}, seed="s") == []
+
+
+@pytest.mark.parametrize("seed", ["2026-01", "2026-02", "2026-03", "2026-04"])
+def test_with_no_history_everyone_is_paired_wherever_they_live(seed):
+    places = ["hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland", "online"]
+    for count in range(2, 15):
+        # Few members spread thinly: many regions hold one member only.
+        people = [(i, places[(i * 7 + count) % len(places)]) for i in range(1, count + 1)]
+        pairs = make_pairs(people, {}, seed=seed)
+        assert sorted(_members(pairs)) == list(range(1, count + 1)), people
+        assert all(len(ids) in (2, 3) for _p, ids in pairs)
+        assert sum(len(ids) == 3 for _p, ids in pairs) <= 1 + len(places)
 
 
 def test_the_same_input_gives_the_same_pairs_and_months_differ():

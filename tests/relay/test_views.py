@@ -1,5 +1,7 @@
 """The asker's notice, "ikke lige nu", "Spørg et medlem" and the profile opt-in."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -75,6 +77,46 @@ def test_not_right_now_from_the_mail(relayed):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.declined_at is not None
+
+
+def _form(html: str) -> tuple[str, dict]:
+    """The page's one POST form: its action and the fields a browser would send."""
+    [form] = re.findall(r'<form method="post"(?: action="([^"]*)")?>(.*?)</form>', html, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[1]))
+    assert re.search(r'<button type="submit"[^>]*>\s*Ikke lige nu\s*</button>', form[1])
+    return form[0], fields
+
+
+def test_the_asker_notice_is_plain_html_on_the_thread_page(relayed, louise, client_for):
+    """No script draws the notice: it is in the page the server sends."""
+    html = client_for(louise).get(relayed.get_absolute_url()).content.decode()
+    notice = re.search(
+        r'<section class="alert[^"]*" aria-label="Hjælpen er på vej">(.*?)</section>', html, re.S
+    )
+    assert notice and "Vi har bedt 3 medlemmer med erfaring i moms om at kigge." in notice[1]
+    assert "<script" not in notice[1] and "data-hx" not in notice[1]
+
+
+def test_not_right_now_from_the_mail_works_without_javascript(mailoutbox, relayed):
+    """The link in the mail opens a page with a plain form; posting it as a
+    browser without script would (CSRF checked) declines and thanks."""
+    request = RelayRequest.objects.order_by("pk").first()
+    [mail] = [m for m in mailoutbox if m.to == [request.member.email]]
+    [url] = re.findall(r"Ikke lige nu: (\S+)", mail.body)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/" + path)
+    assert page.status_code == 200
+    action, fields = _form(page.content.decode())
+    assert "csrfmiddlewaretoken" in fields
+    response = browser.post(action or "/" + path, fields, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("relay:declined")
+    assert "Tak fordi du sagde til." in response.content.decode()
+    request.refresh_from_db()
+    assert request.declined_at is not None
+    # The link again: it says so, with no second button.
+    again = browser.get("/" + path).content.decode()
+    assert "Du har allerede sagt til. Tak." in again and '<form method="post">' not in again
 
 
 def test_a_bad_or_foreign_decline_link(relayed, member_client):
