@@ -1,0 +1,55 @@
+"""The texts of each row in a thread list, made in the view's one pass.
+
+A thread list shows 25 rows, and each row's sentences ("3 replies · 40 views",
+"Louise, 2 hours ago") cost Django's template engine about a tenth of a
+millisecond per `{% blocktranslate %}`; made here with gettext they cost a few
+microseconds, so the template only prints them (issue 12). The message ids are
+the ones the template used, so the translations are the same.
+"""
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
+
+
+def _sentence(message: str, **values) -> str:
+    """A translated sentence with HTML-escaped values (the message escaped too)."""
+    return mark_safe(  # noqa: S308 - every part is escaped here
+        conditional_escape(message) % {k: conditional_escape(v) for k, v in values.items()}
+    )
+
+
+def _isolated(name: str) -> str:
+    return format_html("<bdi>{}</bdi>", name)
+
+
+def add_row_texts(threads, *, list_kind: str, now=None) -> list:
+    """Set `row_kind`, `row_replies`, `row_views`, `row_since` and `row_new` on
+    each thread of a list page (the threads as loaded, no query)."""
+    threads = list(threads)
+    question, discussion = gettext("Question"), gettext("Discussion")
+    for thread in threads:
+        thread.row_kind = question if thread.is_question else discussion
+        count = thread.reply_count
+        thread.row_replies = ngettext("%(counter)s reply", "%(counter)s replies", count) % {
+            "counter": count
+        }
+        count = thread.view_count
+        thread.row_views = ngettext("%(counter)s view", "%(counter)s views", count) % {
+            "counter": count
+        }
+        if list_kind == "unanswered":
+            since = timesince(thread.created_at, now)
+            thread.row_since = _sentence(gettext("waiting for %(since)s"), since=since)
+        else:
+            name = thread.last_poster.display_name if thread.last_poster else ""
+            since = timesince(thread.last_posted_at, now)
+            thread.row_since = _sentence(
+                gettext("%(name)s, %(since)s ago"), name=_isolated(name), since=since
+            )
+        new = getattr(thread, "new_post_count", 0) or 0
+        thread.row_new = (
+            ngettext("%(counter)s new", "%(counter)s new", new) % {"counter": new} if new else ""
+        )
+    return threads
