@@ -7,13 +7,17 @@ the pages that show names and titles isolated.
 """
 
 import importlib
+import importlib.util
 import inspect
 import re
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -332,13 +336,33 @@ def test_every_text_field_refuses_what_shows_nothing_and_strips_what_misleads(
         assert form.cleaned_data[name] == expected
 
 
+def _our_apps():
+    """Every project app (from INSTALLED_APPS, those whose code lives in this
+    repository, not in the virtualenv)."""
+    base = Path(settings.BASE_DIR).resolve()
+    for config in django_apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and ".venv" not in path.relative_to(base).parts:
+            yield config
+
+
 def _our_forms():
-    for app in ("accounts", "forum", "moderation", "handbook", "duties", "moeder", "needs"):
-        module = importlib.import_module(f"{app}.forms")
+    for config in _our_apps():
+        name = f"{config.name}.forms"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 yield cls
-    yield VenueOptionForm
+
+
+def test_the_form_scan_covers_every_project_app():
+    """A new app is scanned without anyone adding it to a list."""
+    scanned = {config.label for config in _our_apps()}
+    assert {"accounts", "forum", "kaffe", "imports", "viden", "letters", "notifications"} <= scanned
+    assert "allauth" not in scanned and "auth" not in scanned
+    assert VenueOptionForm in set(_our_forms())
 
 
 def test_every_text_field_of_every_form_is_one_of_the_text_fields():
