@@ -163,6 +163,6 @@ def course_participants(qs=None):
                 to_attr="lesson_completion_list",
             ),
         )
-        .only("pk", "display_name", "email", "is_active")
+        .only("pk", "display_name", "email", "language", "is_active")
         .order_by(Lower("display_name"), "pk")
     )

@@ -203,6 +203,7 @@ def page_history(request, slug):
             "restored_from",
             "created_at",
             "editor__display_name",
+            "editor__language",
         )
         .order_by("-number"),
     )
