@@ -7,10 +7,12 @@ microseconds, so the template only prints them (issue 12). The message ids are
 the ones the template used, so the translations are the same.
 """
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
+
+from netvaerk.templatetags.netvaerk_tags import isolate
 
 
 def _sentence(message: str, **values) -> str:
@@ -18,10 +20,6 @@ def _sentence(message: str, **values) -> str:
     return mark_safe(  # noqa: S308 - every part is escaped here
         conditional_escape(message) % {k: conditional_escape(v) for k, v in values.items()}
     )
-
-
-def _isolated(name: str) -> str:
-    return format_html("<bdi>{}</bdi>", name)
 
 
 def add_row_texts(threads, *, list_kind: str, now=None) -> list:
@@ -43,11 +41,10 @@ def add_row_texts(threads, *, list_kind: str, now=None) -> list:
             since = timesince(thread.created_at, now)
             thread.row_since = _sentence(gettext("waiting for %(since)s"), since=since)
         else:
-            name = thread.last_poster.display_name if thread.last_poster else ""
+            poster = thread.last_poster
+            name = isolate(poster.display_name if poster else "", poster)
             since = timesince(thread.last_posted_at, now)
-            thread.row_since = _sentence(
-                gettext("%(name)s, %(since)s ago"), name=_isolated(name), since=since
-            )
+            thread.row_since = _sentence(gettext("%(name)s, %(since)s ago"), name=name, since=since)
         new = getattr(thread, "new_post_count", 0) or 0
         thread.row_new = (
             ngettext("%(counter)s new", "%(counter)s new", new) % {"counter": new} if new else ""

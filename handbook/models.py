@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
@@ -15,7 +16,7 @@ COURSE_ROLES = (Role.ORGANISER, Role.MODERATOR, Role.NETWORK_LEADER)
 class PageQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of pages shows: no text."""
-        return self.only("pk", "slug", "title", "lesson_number", "updated_at").order_by(
+        return self.only("pk", "slug", "title", "language", "lesson_number", "updated_at").order_by(
             "title", "pk"
         )
 
@@ -41,6 +42,11 @@ class Page(models.Model):
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text (Markdown)"), max_length=MAX_BODY_CHARS)
+    # The language the title and text were written in (the interface language of
+    # whoever saved them last), so the page can mark them: lang="da" under /en/.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
     body_html = models.TextField(editable=False)
     lesson_number = models.PositiveSmallIntegerField(
         _("lesson number"),
@@ -94,6 +100,9 @@ class PageRevision(models.Model):
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
     editor = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -163,6 +172,6 @@ def course_participants(qs=None):
                 to_attr="lesson_completion_list",
             ),
         )
-        .only("pk", "display_name", "email", "is_active")
+        .only("pk", "display_name", "email", "language", "is_active")
         .order_by(Lower("display_name"), "pk")
     )

@@ -101,6 +101,7 @@ def create_page(*, title: str, body: str, lesson_number: int | None, author: Use
         title=title,
         body=body,
         body_html=render_markdown(body),
+        language=author.language,
         lesson_number=lesson_number,
         revision_number=1,
         updated_by=author,
@@ -108,7 +109,13 @@ def create_page(*, title: str, body: str, lesson_number: int | None, author: Use
     )
     _write(page)
     PageRevision.objects.create(
-        page=page, number=1, title=title, body=body, editor=author, created_at=now
+        page=page,
+        number=1,
+        title=title,
+        body=body,
+        language=page.language,
+        editor=author,
+        created_at=now,
     )
     return page
 
@@ -123,12 +130,15 @@ def save_page(
     lesson_number: int | None,
     based_on_revision: int,
     restored_from: int | None = None,
+    language: str | None = None,
 ) -> Page:
     """Change a page, keeping a new version whenever the title or text changes.
 
     Raises StaleEdit when the page has a newer version than `based_on_revision`
     (someone else saved meanwhile), LessonNumberTaken when another page already
     is that lesson, and MarkupError when the text cannot be rendered.
+    A new version takes `language` (by default the editor's interface
+    language), so the page can mark its text with lang=.
     """
     page = Page.objects.select_for_update().get(pk=page.pk)
     if page.revision_number != based_on_revision:
@@ -139,15 +149,25 @@ def save_page(
         page.title = title
         page.body = body
         page.body_html = render_markdown(body)
+        page.language = language or editor.language
         page.revision_number += 1
         page.updated_by = editor
         page.updated_at = timezone.now()
-        fields += ["title", "body", "body_html", "revision_number", "updated_by", "updated_at"]
+        fields += [
+            "title",
+            "body",
+            "body_html",
+            "language",
+            "revision_number",
+            "updated_by",
+            "updated_at",
+        ]
         PageRevision.objects.create(
             page=page,
             number=page.revision_number,
             title=title,
             body=body,
+            language=page.language,
             editor=editor,
             restored_from=restored_from,
             created_at=page.updated_at,
@@ -172,6 +192,7 @@ def restore_revision(*, revision: PageRevision, editor: User) -> Page:
         lesson_number=page.lesson_number,
         based_on_revision=page.revision_number,
         restored_from=revision.number,
+        language=revision.language,  # the old text keeps the language it was written in
     )
 
 

@@ -26,7 +26,7 @@ from netvaerk.markup import MarkupError
 from netvaerk.paging import page_of
 from netvaerk.ratelimit import limit_writes
 
-LESSON_FIELDS = ("pk", "slug", "title", "lesson_number")
+LESSON_FIELDS = ("pk", "slug", "title", "language", "lesson_number")
 
 
 @dataclass(frozen=True)
@@ -200,9 +200,11 @@ def page_history(request, slug):
             "page_id",
             "number",
             "title",
+            "language",
             "restored_from",
             "created_at",
             "editor__display_name",
+            "editor__language",
         )
         .order_by("-number"),
     )

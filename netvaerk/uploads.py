@@ -38,6 +38,7 @@ from django.views.decorators.http import require_GET
 from PIL import Image, ImageOps
 
 from netvaerk.extensions import Registry
+from netvaerk.forms import OneLineField
 from netvaerk.models import Upload, UploadKind
 from netvaerk.text import clean_one_line
 
@@ -231,7 +232,7 @@ class AttachmentsForm(forms.Form):
     the pictures (for people who cannot see them)."""
 
     attachments = UploadsField()
-    attachment_alt = forms.CharField(
+    attachment_alt = OneLineField(
         label=_("Describe the pictures"),
         help_text=_("For members who cannot see them. Without it, the file name is used."),
         required=False,
@@ -243,9 +244,6 @@ class AttachmentsForm(forms.Form):
         self.fields["attachments"].help_text = gettext(
             "JPEG, PNG, WebP, GIF (shown as a still) or PDF, up to %(max)s each."
         ) % {"max": filesizeformat(settings.NETVAERK_UPLOAD_MAX_BYTES)}
-
-    def clean_attachment_alt(self):
-        return clean_one_line(self.cleaned_data["attachment_alt"])
 
 
 # --- Storing -----------------------------------------------------------------

@@ -6,6 +6,7 @@ the same or a higher layer fails, and so does an app that has no layer yet.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,14 @@ def test_the_parser_sees_imports_inside_functions_too(tmp_path, source, expected
     path = tmp_path / "m.py"
     path.write_text(source)
     assert [name for name, _line in _imports(path)] == expected
+
+
+def test_the_readme_layer_table_matches_layers():
+    """README's "How the code is organised" has one row per layer, naming the
+    same apps as LAYERS, each once."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the code is organised", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", section, re.M)
+    assert [int(layer) for layer, _ in rows] == sorted(set(LAYERS.values()))
+    listed = [(app, int(layer)) for layer, apps in rows for app in re.findall(r"`(\w+)`", apps)]
+    assert sorted(listed) == sorted(LAYERS.items())

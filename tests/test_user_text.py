@@ -7,13 +7,18 @@ the pages that show names and titles isolated.
 """
 
 import importlib
+import importlib.util
 import inspect
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -332,13 +337,33 @@ def test_every_text_field_refuses_what_shows_nothing_and_strips_what_misleads(
         assert form.cleaned_data[name] == expected
 
 
+def _our_apps():
+    """Every project app (from INSTALLED_APPS, those whose code lives in this
+    repository, not in the virtualenv)."""
+    base = Path(settings.BASE_DIR).resolve()
+    for config in django_apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and ".venv" not in path.relative_to(base).parts:
+            yield config
+
+
 def _our_forms():
-    for app in ("accounts", "forum", "moderation", "handbook", "duties", "moeder", "needs"):
-        module = importlib.import_module(f"{app}.forms")
+    for config in _our_apps():
+        name = f"{config.name}.forms"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 yield cls
-    yield VenueOptionForm
+
+
+def test_the_form_scan_covers_every_project_app():
+    """A new app is scanned without anyone adding it to a list."""
+    scanned = {config.label for config in _our_apps()}
+    assert {"accounts", "forum", "kaffe", "imports", "viden", "letters", "notifications"} <= scanned
+    assert "allauth" not in scanned and "auth" not in scanned
+    assert VenueOptionForm in set(_our_forms())
 
 
 def test_every_text_field_of_every_form_is_one_of_the_text_fields():
@@ -632,3 +657,155 @@ def test_a_profile_isolates_the_name(member_client):
 )
 def test_filters_with_control_characters_never_fail(member_client, url, query):
     assert member_client.get(reverse(url), query).status_code == 200
+
+
+# --- Every template isolates names and titles ---------------------------------------
+
+_TEMPLATES = Path(settings.BASE_DIR) / "templates"
+# A variable whose last part is one of these is written by a member.
+_USER_FIELD = re.compile(r"^[a-z_][\w.]*\.(display_name|title|subject)$")
+# ...except these, whose titles come from our code, not from a member.
+_CODE_TITLES = {"section.title", "item.section.title", "entry.figure.title", "step.title"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+_TEXT_ONLY = {"title", "option", "textarea", "script", "style"}  # no <bdi> allowed inside
+_CLOSES = {"li": {"li"}, "p": {"p"}, "td": {"td", "th"}, "th": {"td", "th"}, "tr": {"tr"}}
+_VARIABLE = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+_BLOCK_WITH = re.compile(
+    r"(?P<open>\{%\s*(?P<tag>blocktranslate|blocktrans|with)\b(?P<args>[^%]*)%\})"
+    r"(?P<body>.*?)(?=\{%\s*(?:plural|end(?P=tag))\b)",
+    re.S,
+)
+_ASSIGNMENT = re.compile(r"(\w+)=([^\s%]+)")
+_BLANKED = re.compile(
+    r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}"  # comments
+    r"|\{%\s*block\s+(?:title|head_title)\s*%\}.*?\{%\s*endblock[^%]*%\}",  # the <title>
+    re.S,
+)
+
+
+def _bare_user_field(expression):
+    name, *filters = (part.strip() for part in expression.split("|"))
+    return (
+        _USER_FIELD.match(name)
+        and name not in _CODE_TITLES
+        and not name.startswith(("form.", "field."))
+        and not any(f.split(":")[0] == "isolate" for f in filters)
+    )
+
+
+class _IsolationScan(HTMLParser):
+    """Follows the open elements; text printed inside <bdi>, an element with
+    dir="auto", a visually hidden one or a text-only one (<title>, <option>) is
+    fine. Attribute values (title="", alt="", aria-label="") are not text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open, self.bare = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        if self.open and self.open[-1][0] in _CLOSES.get(tag, ()):
+            self.open.pop()
+        attrs = dict(attrs)
+        fine = (
+            tag == "bdi"
+            or tag in _TEXT_ONLY
+            or attrs.get("dir") == "auto"
+            or "visually-hidden" in (attrs.get("class") or "").split()
+        )
+        self.open.append((tag, fine))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:
+                del self.open[i:]
+                return
+
+    def handle_data(self, data):
+        if any(fine for _, fine in self.open):
+            return
+        for match in _VARIABLE.finditer(data):
+            if _bare_user_field(match.group(1)):
+                self.bare.append(f"{self.getpos()[0]}: {match.group(0)}")
+
+
+def _with_values_in_place(text):
+    """{% blocktranslate with name=x.display_name %}By {{ name }}{% endblocktranslate %}
+    becomes "By {{ x.display_name }}", so what `name` holds is judged where it is printed."""
+
+    def put_in_place(block):
+        values = dict(_ASSIGNMENT.findall(block.group("args")))
+        body = re.sub(
+            r"\{\{\s*(\w+)\s*\}\}",
+            lambda v: "{{ " + values.get(v.group(1), v.group(1)) + " }}",
+            block.group("body"),
+        )
+        return block.group("open") + body
+
+    return _BLOCK_WITH.sub(put_in_place, text)
+
+
+def _bare_names_and_titles(text):
+    text = _BLANKED.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    scan = _IsolationScan()
+    scan.feed(_with_values_in_place(text))
+    scan.close()
+    return scan.bare
+
+
+def test_every_template_isolates_names_and_titles():
+    """A member's name or a title printed as page text must be isolated (the
+    `isolate` filter, <bdi> or dir="auto"), or an Arabic name turns the sentence
+    around it. E-mail and plain-text templates are not pages and are left out."""
+    bare = [
+        f"{template.relative_to(_TEMPLATES)}:{line}"
+        for template in sorted(_TEMPLATES.rglob("*.html"))
+        if "email" not in template.parts
+        for line in _bare_names_and_titles(template.read_text(encoding="utf-8"))
+    ]
+    assert bare == []
+
+
+_END = "{% endblocktranslate %}</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("<p>{{ thread.title }}</p>", True),
+        ("<p>{{ thread.title|truncatechars:40 }}</p>", True),
+        ("<p>{{ thread.title|isolate }}</p>", False),
+        ("<p>{{ user.display_name|default:user.email|isolate:user }}</p>", False),
+        ('<a href="#" dir="auto"><b>{{ thread.title }}</b></a>', False),
+        ("<li><bdi>{{ member.display_name }}</bdi></li><li>{{ member.display_name }}</li>", True),
+        ('<span class="visually-hidden">{{ post.author.display_name }}</span>', False),
+        ('<a title="{{ thread.title }}" href="#">x</a>', False),
+        ("{% block title %}{{ thread.title }}{% endblock %}<p>x</p>", False),
+        ("{% blocktranslate with name=u.display_name %}By {{ name }}" + _END, True),
+        ("{% blocktranslate with name=u.display_name|isolate %}By {{ name }}" + _END, False),
+        ("{% blocktranslate with name=u.display_name %}By <bdi>{{ name }}</bdi>" + _END, False),
+        ("<p>{{ form.title }} {{ section.title }}</p>", False),
+        (
+            "<p>{% blocktranslate with name=d.name %}{{ name }}{% endblocktranslate %}"
+            "{% blocktranslate with name=u.display_name|isolate %}{{ name }}" + _END,
+            False,
+        ),
+        (
+            "<p>{% blocktranslate count n=c with title=m.title %}{{ n }} {{ title }}"
+            "{% plural %}{{ n }} {{ title }}{% endblocktranslate %}</p>",
+            True,
+        ),
+    ],
+)
+def test_the_template_scan_sees_bare_names(text, bare):
+    assert bool(_bare_names_and_titles(text)) is bare
+
+
+def test_the_isolate_filter_marks_the_language_when_it_is_known():
+    from netvaerk.templatetags.netvaerk_tags import isolate
+
+    assert isolate("سارة <b>") == "<bdi>سارة &lt;b&gt;</bdi>"
+    assert isolate("Søren", "da") == '<bdi lang="da">Søren</bdi>'
+    assert isolate("Søren", SimpleNamespace(language="da")) == '<bdi lang="da">Søren</bdi>'
+    assert isolate("–", None) == "<bdi>–</bdi>"  # a former member: no language

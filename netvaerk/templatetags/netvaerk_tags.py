@@ -11,9 +11,19 @@ def elided_pages(page):
 
 
 @register.filter
-def isolate(value):
+def isolate(value, source=None):
     """User-written text (a name, a title) in <bdi>, for use inside a translated
-    sentence: Arabic or Hebrew keeps its direction without turning the sentence."""
+    sentence: Arabic or Hebrew keeps its direction without turning the sentence.
+
+    `source` is what the text belongs to, whose `language` it was written in:
+    the member for a name (`{{ post.author.display_name|isolate:post.author }}`),
+    the thread, meetup or page for a title. The <bdi> then carries lang=, so Danish
+    text under /en/ is read as Danish. The object rather than `x.language`,
+    because a missing member (None) is fine as an argument and x.language is not.
+    A plain language code works too. Not for attribute values."""
+    language = source if isinstance(source, str) else getattr(source, "language", "")
+    if language:
+        return format_html('<bdi lang="{}">{}</bdi>', language, value)
     return format_html("<bdi>{}</bdi>", value)
 
 

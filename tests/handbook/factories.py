@@ -23,7 +23,9 @@ class PageFactory(DjangoModelFactory):
     @factory.post_generation
     def first_revision(obj, create, extracted, **kwargs):
         if create:
-            PageRevision.objects.create(page=obj, number=1, title=obj.title, body=obj.body)
+            PageRevision.objects.create(
+                page=obj, number=1, title=obj.title, body=obj.body, language=obj.language
+            )
 
 
 class LessonCompletionFactory(DjangoModelFactory):

@@ -3,6 +3,7 @@ import pytest
 from handbook import services
 from handbook.models import LessonCompletion, Page, PageRevision
 from netvaerk.markup import MarkupTooSlow
+from tests.factories import UserFactory
 from tests.handbook.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,39 @@ def test_a_new_role_holder_is_pointed_to_the_course(network_leader):
     notice = Notification.objects.get(recipient=member)
     assert notice.link == reverse("handbook:course") and notice.actor == network_leader
     assert notice.message.startswith("Du er nu moderator. Start med det korte kursus")
+
+
+def test_pages_keep_the_language_they_were_written_in():
+    """A page takes its author's interface language; a new version takes the
+    editor's; a restored version keeps the language of the text it brings back."""
+    dane = UserFactory(roles=["network_leader"], language="da")
+    english = UserFactory(roles=["network_leader"], language="en")
+    page = services.create_page(title="Tonen", body="Vær venlig.", lesson_number=None, author=dane)
+    assert (page.language, page.revisions.get().language) == ("da", "da")
+
+    services.save_page(
+        page=page,
+        editor=english,
+        title="The tone",
+        body="Be kind.",
+        lesson_number=None,
+        based_on_revision=1,
+    )
+    page.refresh_from_db()
+    assert (page.language, page.revisions.get(number=2).language) == ("en", "en")
+
+    services.save_page(
+        page=page,
+        editor=dane,
+        title="The tone",
+        body="Be kind.",
+        lesson_number=7,
+        based_on_revision=2,
+    )
+    page.refresh_from_db()
+    assert page.language == "en"  # only the lesson number changed: the text is still English
+
+    services.restore_revision(revision=page.revisions.get(number=1), editor=english)
+    page.refresh_from_db()
+    assert (page.title, page.language) == ("Tonen", "da")
+    assert page.revisions.get(number=3).language == "da"

@@ -426,3 +426,29 @@ def test_write_rate_limit(leader_client, settings, page):
     leader_client.post(url, {"title": "A", "body": "a", "based_on_revision": 1})
     response = leader_client.post(url, {"title": "B", "body": "b", "based_on_revision": 2})
     assert response.status_code == 429
+
+
+def test_a_danish_page_is_marked_danish_on_english_pages(client_for):
+    """The handbook's text carries the language it was written in (WCAG 3.1.2):
+    under /en/ a Danish page's title and text are lang="da", and the other way round."""
+    from django.utils import translation
+
+    dane = make_user("network_leader")
+    dane.language = "da"
+    dane.save(update_fields=["language"])
+    danish = services.create_page(
+        title="Tonen i forummet", body="Vær venlig.", lesson_number=None, author=dane
+    )
+    reader = make_user("organiser")
+    with translation.override("en"):
+        html = client_for(reader).get(danish.get_absolute_url()).text
+        index = client_for(reader).get(reverse("handbook:index")).text
+    assert '<html lang="en">' in html
+    assert '<h1 lang="da" dir="auto">Tonen i forummet</h1>' in html
+    assert '<div class="guidelines post-body" lang="da"><p>Vær venlig.</p>' in html
+    assert '<bdi lang="da">Tonen i forummet</bdi>' in index
+
+    english = PageFactory(title="The tone", slug="the-tone", language="en")
+    html = client_for(reader).get(english.get_absolute_url()).text
+    assert '<html lang="da">' in html
+    assert '<h1 lang="en" dir="auto">The tone</h1>' in html
