@@ -207,6 +207,15 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 
+# Rendered pieces of hot pages (forum/fragments.py), kept in each process: the
+# key holds everything a piece shows, so nothing needs invalidating across servers.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "netvaerk-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # --- Background tasks -------------------------------------------------------
 # Django's tasks framework, stored in the database; `manage.py db_worker` runs them.
 

@@ -131,6 +131,7 @@ def _fresh_counters():
     from forum.models.search import forget_synonyms
 
     caches["counters"].clear()
+    caches["fragments"].clear()
     forget_synonyms()  # the process keeps them a minute; a test's rollback does not say so
     yield
 

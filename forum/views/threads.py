@@ -24,6 +24,7 @@ from forum.forms import (
     ReplyForm,
     ThreadForm,
 )
+from forum.fragments import post_headers
 from forum.models import (
     POSTS_PER_PAGE,
     Draft,
@@ -149,6 +150,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         post.urls = _post_urls(post)
         # Links other apps add to each post (forum.extensions.post_actions).
         post.actions = [a for found in post_actions.call(user=user, post=post) for a in found]
+    post_headers(request, page.object_list, viewer_is_member=is_member(user))
     return render(
         request,
         "forum/thread_detail.html",
