@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from forum.models import Post, SearchRebuild, SearchWord
 from forum.search.text import (
     STOP_WORDS,
-    stemmed_text,
+    stemmed_words,
     words_of,
 )
 
@@ -108,6 +108,13 @@ def _index_row(post: Post, vocabulary: set[str] | None = None) -> tuple[int, str
 def _write_index(rows: list[tuple[int, str, str, str]]) -> None:
     """Store the rows (post id, title, tags, body) in the index: one statement
     per batch on PostgreSQL, a delete and an insert per post on SQLite."""
+    _write_index_words(
+        [(pk, words_of(title), words_of(tags), words_of(body)) for pk, title, tags, body in rows]
+    )
+
+
+def _write_index_words(rows: list[tuple[int, list[str], list[str], list[str]]]) -> None:
+    """As `_write_index`, with each text already split by `words_of`."""
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -124,7 +131,7 @@ def _write_index(rows: list[tuple[int, str, str, str]]) -> None:
                 "AS v(id, title, tags, body) WHERE p.id = v.id",
                 [
                     [row[0] for row in rows],
-                    *([_plain_words(row[i]) for row in rows] for i in (1, 2, 3)),
+                    *([_plain(row[i]) for row in rows] for i in (1, 2, 3)),
                 ],
             )
         elif connection.vendor == "sqlite":
@@ -134,7 +141,7 @@ def _write_index(rows: list[tuple[int, str, str, str]]) -> None:
             cursor.executemany(
                 "INSERT INTO forum_search (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
                 [
-                    (pk, stemmed_text(title), stemmed_text(tags), stemmed_text(body))
+                    (pk, stemmed_words(title), stemmed_words(tags), stemmed_words(body))
                     for pk, title, tags, body in rows
                 ],
             )
@@ -144,7 +151,11 @@ def _plain_words(text: str) -> str:
     """The text as PostgreSQL should see it: the words split exactly as for
     SQLite, stop words left out (so phrase positions agree with FTS5's), and
     nothing its parser would read as a URL, host or hyphenated word."""
-    return " ".join(w for w in words_of(text) if w not in STOP_WORDS)
+    return _plain(words_of(text))
+
+
+def _plain(words: list[str]) -> str:
+    return " ".join(w for w in words if w not in STOP_WORDS)
 
 
 def index_post(post: Post) -> None:
@@ -243,24 +254,29 @@ def index_documents(documents: list[tuple[int, str, str, str]], vocabulary: set[
     """Index new posts from their (id, title, tags, body HTML) in one go, as
     `index_post` would (imports): their words join `vocabulary` (the caller's
     copy of the stored vocabulary) and the stored vocabulary first."""
-    plain = []
+    # Each text is split into words once (words_of of "title tags body" is the
+    # words of the three in turn), and the rows are written from those words.
+    split = []
     words: set[str] = set()
     for pk, title, tags, body_html in documents:
-        body = html.unescape(strip_tags(body_html))
-        plain.append((pk, title, tags, body))
-        words |= {
-            w
-            for w in words_of(f"{title} {tags} {body}")
-            if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS
+        parts = (words_of(title), words_of(tags), words_of(html.unescape(strip_tags(body_html))))
+        known = {
+            w for part in parts for w in part if len(w) <= MAX_WORD_LENGTH and w not in STOP_WORDS
         }
+        split.append((pk, parts, known))
+        words |= known
     new = words - vocabulary
     SearchWord.objects.bulk_create(
         (SearchWord(word=w) for w in new), ignore_conflicts=True, batch_size=5000
     )
     vocabulary |= new
-    _write_index(
-        [
-            (pk, title, tags, f"{body} {_compound_text(f'{title} {tags} {body}', vocabulary)}")
-            for pk, title, tags, body in plain
-        ]
-    )
+    rows = []
+    parts_of: dict[str, list[str]] = {}  # each long word split once per call
+    for pk, (title, tags, body), known in split:
+        long_words = {w for w in known if len(w) >= COMPOUND_MIN_LENGTH}
+        if long_words:  # the body is indexed as f"{body} {compound parts}"
+            for word in long_words - parts_of.keys():
+                parts_of[word] = compound_parts({word}, vocabulary)
+            body = body + words_of(" ".join(p for w in long_words for p in parts_of[w]))
+        rows.append((pk, title, tags, body))
+    _write_index_words(rows)
