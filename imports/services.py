@@ -34,7 +34,7 @@ from netvaerk.text import clean_one_line
 BATCH_SIZE = 1000
 # Rendering Markdown is half the work of an import: past this many entries a
 # large import renders the next batch in worker processes while it writes.
-PARALLEL_FROM = 2000
+PARALLEL_FROM = BATCH_SIZE
 RENDER_PROCESSES = min(2, os.cpu_count() or 1)
 PLACEHOLDER_DOMAIN = "placeholder.invalid"
 PLACEHOLDER_SUFFIX = " (importeret)"

@@ -283,9 +283,12 @@ def index_documents(documents: list[tuple[int, str, str, str]], vocabulary: set[
         split.append((pk, parts, known))
         words |= known
     new = words - vocabulary
-    SearchWord.objects.bulk_create(
-        (SearchWord(word=w) for w in new), ignore_conflicts=True, batch_size=5000
-    )
+    if new:  # (a plain statement: a quarter of bulk_create's time for thousands of words)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO forum_searchword (word) VALUES (%s) ON CONFLICT DO NOTHING",
+                [(w,) for w in new],
+            )
     vocabulary |= new
     rows = []
     parts_of: dict[str, list[str]] = {}  # each long word split once per call
