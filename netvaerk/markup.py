@@ -237,8 +237,8 @@ def _wrap_tables(html: str) -> str:
 
 # Plain text: no character that Markdown or HTML give a meaning, no line that
 # could start a block (list, heading, quote, code, table, underline) or end in
-# a hard break, nothing the sanitiser would change (control characters,
-# noncharacters). Markdown would only make paragraphs and line breaks of it.
+# white space other than spaces, nothing the sanitiser would change (control
+# characters, noncharacters). Markdown would only make paragraphs and line breaks of it.
 _NOT_PLAIN = re.compile(
     r"[\\`*_\[\]<>&#|~\t\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef]"
     r"|[\ufffe\uffff\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff"
@@ -246,7 +246,7 @@ _NOT_PLAIN = re.compile(
     r"\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff"
     r"\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff"
     r"\U0010fffe\U0010ffff]"
-    r"|^[^\S\n]|^[\-+=0-9]|[^\S\n]$",
+    r"|^[^\S\n]|^[\-+=0-9]|[^\S\n ]$",
     re.MULTILINE,
 )
 _PARAGRAPHS = re.compile(r"\n{2,}")
@@ -264,10 +264,18 @@ def _plain_html(source: str) -> str | None:
         return None
     if _MAYBE_LINK.search(text) and URL_RE.search(text):
         return None
-    return "\n".join(
-        f"<p>{paragraph.replace(chr(10), '<br>' + chr(10))}</p>"
-        for paragraph in _PARAGRAPHS.split(text)
-    )
+    return "\n".join(_plain_paragraph(p) for p in _PARAGRAPHS.split(text))
+
+
+def _plain_paragraph(paragraph: str) -> str:
+    """Each line break a <br> (nl2br); a line that ends in two spaces or more
+    loses two of them there (Markdown's own hard break takes them); the
+    paragraph's last line keeps its spaces."""
+    lines = paragraph.split("\n")
+    for i in range(len(lines) - 1):
+        if lines[i].endswith("  "):
+            lines[i] = lines[i][:-2]
+    return "<p>" + "<br>\n".join(lines) + "</p>"
 
 
 _reusable: list = []

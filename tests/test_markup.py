@@ -200,6 +200,7 @@ PLAIN = [
     "Ét ord\u00a0med hårdt mellemrum 🙂 og e\u0301",
     "Citat \"sådan\" og 'sådan'; {krøller} og 2+2=4 ... slut.Ja",
     "\n\nTomme linjer rundt om\n\n",
+    "Mellemrum sidst \nto  \ntre   \nfire    \n\nafsnit  \n\nslut  ",
 ]
 NOT_PLAIN = [
     "**fed**",
@@ -210,13 +211,13 @@ NOT_PLAIN = [
     "# Overskrift",
     "kode `x`",
     "a &amp; b",
-    "linje  \nnæste",
     "    kodeblok",
     "Titel\n===",
     "a < b",
     "> citat",
     "a_b",
     "a\tb",
+    "hårdt mellemrum sidst\u00a0\nlinje",
 ]
 
 
@@ -242,7 +243,7 @@ def test_the_short_way_agrees_with_the_pipeline_on_random_text():
     from netvaerk.markup import _pipeline, _plain_html, clean_source
 
     rng = random.Random(13)
-    safe = "abc æøå ÆØÅ e\u0301 1.2,:;!?()\"'-+=/@%{}\n\n\u00a0\u200b\u2028🙂\ufeff"
+    safe = "abc æøå ÆØÅ e\u0301 1.2,:;!?()\"'-+=/@%{}\n\n  \n\u00a0\u200b\u2028🙂\ufeff"
     risky = "*_#>`[]&<|~\\\t.com "
     shortcuts = 0
     for _ in range(3000):
