@@ -7,6 +7,10 @@ creates the threads, posts, tags, placeholder members, search index rows and
 and the next run carries on after them (items already imported are skipped by
 their source id). Nothing goes through the forum's publishing services: an
 import sends no notifications and no mail.
+
+Batches are read one ahead, so that the Markdown of the next batch is rendered
+(in `netvaerk.markup.RenderPool` worker processes for a large import) while the
+current one is written; the search index rows are written with each batch.
 """
 
 import os
@@ -32,8 +36,8 @@ from netvaerk.markup import MAX_SOURCE_CHARS, RenderPool, render_markdown_many
 from netvaerk.text import clean_one_line
 
 BATCH_SIZE = 1000
-# Rendering Markdown is half the work of an import: past this many entries a
-# large import renders the next batch in worker processes while it writes.
+# Rendering Markdown is half the work of an import: from this many entries on,
+# the next batch is rendered in worker processes while the current one is written.
 PARALLEL_FROM = BATCH_SIZE
 RENDER_PROCESSES = min(2, os.cpu_count() or 1)
 PLACEHOLDER_DOMAIN = "placeholder.invalid"
@@ -145,8 +149,8 @@ class Writer:
 
     def write(self, entries: Iterable[Entry]) -> None:
         """Batches are read one ahead: the texts of the next batch are rendered
-        (in worker processes, past the first `PARALLEL_FROM` entries) while
-        this one is written."""
+        (in worker processes once `PARALLEL_FROM` entries are read) while this
+        one is written."""
         batches = _batches(entries)
         pending: tuple[list[Entry], Callable] | None = None
         try:

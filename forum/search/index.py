@@ -283,12 +283,19 @@ def index_documents(documents: list[tuple[int, str, str, str]], vocabulary: set[
         split.append((pk, parts, known))
         words |= known
     new = words - vocabulary
-    if new:  # (a plain statement: a quarter of bulk_create's time for thousands of words)
+    if new:  # (a plain statement: a fraction of bulk_create's time for thousands of words)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO forum_searchword (word) VALUES (%s) ON CONFLICT DO NOTHING",
-                [(w,) for w in new],
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "INSERT INTO forum_searchword (word) SELECT unnest(%s::text[]) "
+                    "ON CONFLICT DO NOTHING",
+                    [sorted(new)],
+                )
+            else:
+                cursor.executemany(
+                    "INSERT INTO forum_searchword (word) VALUES (%s) ON CONFLICT DO NOTHING",
+                    [(w,) for w in new],
+                )
     vocabulary |= new
     rows = []
     parts_of: dict[str, list[str]] = {}  # each long word split once per call
