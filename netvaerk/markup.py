@@ -349,7 +349,8 @@ class RenderPool:
         self.processes = max(1, processes)
         self._workers: list[subprocess.Popen | None] = [None] * self.processes
         self._unread: list[tuple[int, list[str]]] = []  # (worker, texts) sent, answer not read
-        self._answers: dict[int, list[str | None]] = {}  # id of the texts → their HTML
+        # id of the texts → (the texts, kept so that the id stays theirs; their HTML)
+        self._answers: dict[int, tuple[list[str], list[str | None]]] = {}
 
     def submit(self, sources: list[str]):
         """Start rendering; returns a function that waits for and returns
@@ -373,7 +374,7 @@ class RenderPool:
             self._read_answers()
             results: list[str | None] = []
             for chunk in chunks:
-                answer = self._answers.pop(id(chunk), None)
+                _texts, answer = self._answers.pop(id(chunk), (chunk, None))
                 results += render_markdown_many(chunk) if answer is None else answer
             return results
 
@@ -393,7 +394,7 @@ class RenderPool:
                 answer = json.loads(_read_exact(worker.stdout, size, deadline))
                 if not isinstance(answer, list) or len(answer) != len(chunk):
                     raise ValueError
-                self._answers[id(chunk)] = answer
+                self._answers[id(chunk)] = (chunk, answer)
             except (EOFError, OSError, TimeoutError, ValueError, struct.error):
                 self._kill(index)
 
