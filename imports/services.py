@@ -7,12 +7,17 @@ creates the threads, posts, tags, placeholder members, search index rows and
 and the next run carries on after them (items already imported are skipped by
 their source id). Nothing goes through the forum's publishing services: an
 import sends no notifications and no mail.
+
+Batches are read one ahead, so that the Markdown of the next batch is rendered
+(in `netvaerk.markup.RenderPool` worker processes for a large import) while the
+current one is written; the search index rows are written with each batch.
 """
 
+import os
 import secrets
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
 from allauth.account.models import EmailAddress
@@ -27,10 +32,14 @@ from forum.search.index import index_documents
 from forum.services import thread_slug
 from imports.models import REPORT_LIST_LIMIT, ImportedAuthor, ImportedItem, ImportRun, RunState
 from imports.sources import Author, Entry, Report
-from netvaerk.markup import MAX_SOURCE_CHARS, render_markdown_many
+from netvaerk.markup import MAX_SOURCE_CHARS, RenderPool, render_markdown_many
 from netvaerk.text import clean_one_line
 
 BATCH_SIZE = 1000
+# Rendering Markdown is half the work of an import: from this many entries on,
+# the next batch is rendered in worker processes while the current one is written.
+PARALLEL_FROM = BATCH_SIZE
+RENDER_PROCESSES = min(2, os.cpu_count() or 1)
 PLACEHOLDER_DOMAIN = "placeholder.invalid"
 PLACEHOLDER_SUFFIX = " (importeret)"
 
@@ -62,6 +71,8 @@ class Writer:
         self.vocabulary: set[str] | None = None
         self.seen_in_run: set[str] = set()  # dry run: thread source ids "created"
         self.fake_id = 0
+        self.entries_read = 0
+        self.pool: RenderPool | None = None
 
     # --- Authors --------------------------------------------------------------
 
@@ -137,16 +148,55 @@ class Writer:
     # --- Batches --------------------------------------------------------------
 
     def write(self, entries: Iterable[Entry]) -> None:
-        batch: list[Entry] = []
-        for entry in entries:
-            batch.append(entry)
-            if len(batch) >= BATCH_SIZE:
-                self._flush(batch)
-                batch = []
-        if batch:
-            self._flush(batch)
+        """Batches are read one ahead: the texts of the next batch are rendered
+        (in worker processes once `PARALLEL_FROM` entries are read) while this
+        one is written."""
+        batches = _batches(entries)
+        pending: tuple[list[Entry], Callable] | None = None
+        try:
+            while True:
+                try:
+                    batch = next(batches, None)
+                except Exception:
+                    if pending is not None:  # what was read before the error, as unbuffered
+                        self._flush(*pending)
+                    raise
+                if batch is None:
+                    break
+                rendered = self._render_ahead(batch)
+                if pending is not None:
+                    self._flush(*pending)
+                pending = (batch, rendered)
+            if pending is not None:
+                self._flush(*pending)
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+                self.pool = None
 
-    def _flush(self, batch: list[Entry]) -> None:
+    def _render_ahead(self, batch: list[Entry]) -> Callable[[], dict[str, str | None]]:
+        """Start rendering the texts of the batch that are not imported yet;
+        returns a function that waits for them: {text: HTML or None}."""
+        self.entries_read += len(batch)
+        if self.dry_run:
+            return dict
+        existing = set(
+            ImportedItem.objects.filter(
+                format=self.run.format, source_id__in=[e.source_id for e in batch]
+            ).values_list("source_id", flat=True)
+        )
+        sources = list(
+            dict.fromkeys(e.body[:MAX_SOURCE_CHARS] for e in batch if e.source_id not in existing)
+        )
+        if self.pool is None and RENDER_PROCESSES and self.entries_read >= PARALLEL_FROM:
+            self.pool = RenderPool(RENDER_PROCESSES)
+        if self.pool is None or not sources:
+            htmls = render_markdown_many(sources)
+            return lambda: dict(zip(sources, htmls, strict=True))
+        result = self.pool.submit(sources)
+        return lambda: dict(zip(sources, result(), strict=True))
+
+    def _flush(self, batch: list[Entry], rendered: Callable[[], dict] = dict) -> None:
         run = self.run
         run.items_seen += len(batch)
         fmt = run.format
@@ -184,7 +234,7 @@ class Writer:
             if self.dry_run:
                 self._count_dry(entries, unique, existing, known)
             else:
-                self._write_batch(entries, existing, known)
+                self._write_batch(entries, existing, known, rendered())
             self._save_progress()
 
     def _is_start(self, entry, batch_ids, known) -> bool:
@@ -204,7 +254,9 @@ class Writer:
             self.run.posts += 1
             self.seen_in_run.add(entry.source_id)
 
-    def _write_batch(self, entries: list[Entry], existing: set[str], known: dict) -> None:
+    def _write_batch(
+        self, entries: list[Entry], existing: set[str], known: dict, rendered: dict
+    ) -> None:
         run = self.run
         batch_ids = {e.source_id for e in entries}
         # Replies whose parent is in this batch but was a duplicate or imported already
@@ -255,7 +307,10 @@ class Writer:
                 self.report.warn(entry.source_id, "text cut at 50,000 characters")
                 entry.body = entry.body[:MAX_SOURCE_CHARS]
             bodies.append(entry.body)
-        htmls = render_markdown_many(bodies)
+        todo = list(dict.fromkeys(b for b in bodies if b not in rendered))
+        if todo:  # not rendered ahead (read twice in the source, say)
+            rendered.update(zip(todo, render_markdown_many(todo), strict=True))
+        htmls = [rendered[b] for b in bodies]
         posts = []
         for entry, body_html in zip(entries, htmls, strict=True):
             thread_id = thread_of[entry.source_id]
@@ -391,6 +446,17 @@ class Writer:
         del report.attachments[REPORT_LIST_LIMIT:]
         if not self.dry_run:
             run.save()
+
+
+def _batches(entries: Iterable[Entry]) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _refresh_threads(thread_ids: set[int]) -> None:

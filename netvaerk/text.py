@@ -89,8 +89,10 @@ def visible_length(text: str) -> int:
 
 
 def is_blank(text: str) -> bool:
-    """True when nothing of the text can be seen."""
-    return visible_length(text) == 0
+    """True when nothing of the text can be seen (stops at the first visible character)."""
+    return not any(
+        not is_invisible(char) and not unicodedata.category(char).startswith("M") for char in text
+    )
 
 
 def strip_control_chars(text: str, *, multiline: bool = True) -> str:

@@ -191,3 +191,90 @@ def test_markup_benchmark_command_runs_a_few_cases():
         assert "Over" in str(error)
     assert out.getvalue().count("open parentheses before a link") == 2
     assert "refused" in out.getvalue()
+
+
+# Plain text takes a short way (imports): the same HTML as the whole pipeline.
+PLAIN = [
+    "Hej med dig",
+    "Første linje\nanden linje\n\n\nNyt afsnit: æøå, 3 kr. og 50% - ok! (ja)",
+    "Ét ord\u00a0med hårdt mellemrum 🙂 og e\u0301",
+    "Citat \"sådan\" og 'sådan'; {krøller} og 2+2=4 ... slut.Ja",
+    "\n\nTomme linjer rundt om\n\n",
+    "Mellemrum sidst \nto  \ntre   \nfire    \n\nafsnit  \n\nslut  ",
+]
+NOT_PLAIN = [
+    "**fed**",
+    "- punkt",
+    "1. punkt",
+    "Se example.com",
+    "https://example.com",
+    "# Overskrift",
+    "kode `x`",
+    "a &amp; b",
+    "    kodeblok",
+    "Titel\n===",
+    "a < b",
+    "> citat",
+    "a_b",
+    "a\tb",
+    "hårdt mellemrum sidst\u00a0\nlinje",
+]
+
+
+@pytest.mark.parametrize("source", PLAIN)
+def test_plain_text_takes_the_short_way_to_the_same_html(source):
+    from netvaerk.markup import _pipeline, _plain_html, clean_source
+
+    source = clean_source(source)
+    assert _plain_html(source) is not None
+    assert _plain_html(source) == _pipeline(source)
+
+
+@pytest.mark.parametrize("source", NOT_PLAIN)
+def test_text_with_markup_or_a_link_takes_the_whole_pipeline(source):
+    from netvaerk.markup import _plain_html, clean_source
+
+    assert _plain_html(clean_source(source)) is None
+
+
+def test_the_short_way_agrees_with_the_pipeline_on_random_text():
+    import random
+
+    from netvaerk.markup import _pipeline, _plain_html, clean_source
+
+    rng = random.Random(13)
+    safe = "abc æøå ÆØÅ e\u0301 1.2,:;!?()\"'-+=/@%{}\n\n  \n\u00a0\u200b\u2028🙂\ufeff"
+    risky = "*_#>`[]&<|~\\\t.com "
+    shortcuts = 0
+    for _ in range(3000):
+        alphabet = safe if rng.random() < 0.7 else safe + risky
+        source = clean_source("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))))
+        html = _plain_html(source)
+        if html is not None:
+            shortcuts += 1
+            assert html == _pipeline(source), repr(source)
+    assert shortcuts > 300
+
+
+def test_render_many_and_the_render_pool_give_what_render_markdown_gives():
+    from netvaerk.markup import RenderPool, render_markdown_many
+
+    sources = [*PLAIN, *NOT_PLAIN, "x" * (MAX_SOURCE_CHARS + 1), "[" * 20000]
+    expected = []
+    for source in sources:
+        try:
+            expected.append(render_markdown(source))
+        except MarkupError:
+            expected.append(None)
+    assert render_markdown_many(sources) == expected
+    pool = RenderPool(2)
+    try:
+        first = pool.submit(sources)
+        second = pool.submit(sources[:3])  # sent before the first is collected
+        assert first() == expected and second() == expected[:3]
+        third = pool.submit(sources)
+        pool._workers[0].kill()  # a worker that dies: its texts are rendered here
+        assert third() == expected
+        assert pool.submit(sources[:4])() == expected[:4]  # and a new one starts
+    finally:
+        pool.close()

@@ -503,3 +503,23 @@ def test_search_finds_text_whichever_way_an_accent_was_typed(member, member_clie
     post = services.Post.objects.get(thread__title="Møde")
     assert post.body == COMPOSED
     assert hits(member, typed) == {"Møde"}
+
+
+@pytest.mark.parametrize(
+    "body_html",
+    [
+        "<p>Moms &amp; skat<br>\nnæste linje</p>\n<p>&lt;b&gt; &#39;citat&#39; æøå</p>",
+        "<ul>\n<li><strong>fed</strong> og <em>kursiv</em></li>\n</ul>",
+        '<p><a href="https://example.com/?a=1&amp;b=%3E" rel="nofollow ugc noopener">link</a></p>',
+        "<pre><code>a &lt; b &gt; c\n</code></pre>",
+        "<p>a < b > c</p>",
+    ],
+)
+def test_the_text_of_sanitised_html_is_what_strip_tags_gives(body_html):
+    import html
+
+    from django.utils.html import strip_tags
+
+    from forum.search.index import _html_text
+
+    assert _html_text(body_html) == html.unescape(strip_tags(body_html))

@@ -122,6 +122,23 @@ def test_an_interrupted_import_continues_where_it_stopped(tmp_path, monkeypatch)
     assert Post.objects.count() == 8 and Thread.objects.get(title="Tråd 1").reply_count == 1
 
 
+def test_a_large_import_renders_in_worker_processes_with_the_same_html(tmp_path, monkeypatch):
+    from netvaerk.markup import render_markdown
+
+    CategoryFactory(slug="historik")
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "PARALLEL_FROM", 0)
+    pools = []
+    original = services.RenderPool
+    monkeypatch.setattr(services, "RenderPool", lambda n: pools.append(n) or original(n))
+    out = _run(_jsonl(tmp_path, RECORDS), category="historik")
+    assert "3 threads, 5 posts" in out and pools
+    posts = Post.objects.order_by("pk")
+    assert [p.body_html for p in posts] == [render_markdown(p.body) for p in posts]
+    ids, _ = search_posts(UserFactory(), "regnskabsprogram")
+    assert len(ids) == 1
+
+
 def test_placeholder_is_taken_over_when_the_person_verifies_the_address(tmp_path):
     CategoryFactory(slug="historik")
     _run(_jsonl(tmp_path, RECORDS), category="historik")

@@ -54,15 +54,26 @@ class Command(BaseCommand):
             category = Category.objects.create(name="Import benchmark", slug="import-benchmark")
             report = Report()
             run = ImportRun(format="jsonl", source_name="startups corpus", category=category)
+            before = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_before = before.ru_utime + before.ru_stime
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            worker_cpu_before = before.ru_utime + before.ru_stime
             started = time.monotonic()
             run_import(
                 run=run, entries=read_jsonl(source, report), report=report, category=category
             )
             seconds = time.monotonic() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        own, workers = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),  # the Markdown workers
+        )
+        cpu = own.ru_utime + own.ru_stime - cpu_before
+        worker_cpu = workers.ru_utime + workers.ru_stime - worker_cpu_before
         self.stdout.write(
             f"{connection.vendor}: {run.threads:,} threads, {run.posts:,} posts in {seconds:.1f} s "
-            f"= {run.posts / seconds:,.0f} posts/s; peak memory {peak_mb:.0f} MB; "
+            f"= {run.posts / seconds:,.0f} posts/s; CPU {cpu:.1f} s here + {worker_cpu:.1f} s "
+            f"in Markdown workers; peak memory {own.ru_maxrss / 1024:.0f} MB "
+            f"(+ {workers.ru_maxrss / 1024:.0f} MB per worker); "
             f"{run.placeholders:,} placeholder members, {run.skipped} skipped, "
             f"{run.warning_count} warnings."
         )
