@@ -33,7 +33,7 @@ def _page(client, thread, language="da"):
 
 
 def test_headers_are_kept_and_used_again(member_client, thread_and_reply):
-    thread, reply = thread_and_reply
+    thread, _reply = thread_and_reply
     _page(member_client, thread)
     kept = len(caches["fragments"]._cache)
     assert kept >= 2  # the question and the reply
