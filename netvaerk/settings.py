@@ -10,6 +10,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from netvaerk.storage_settings import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Templates, static files and translations: at the top of a checkout, or inside
 # the package when Netværk is installed (setup.py copies them there).
@@ -331,7 +333,8 @@ NETVAERK_UPLOADS_ACCEL_PREFIX = os.environ.get("NETVAERK_UPLOADS_ACCEL_PREFIX", 
 # Where `manage.py backup` writes its archives.
 NETVAERK_BACKUP_DIR = Path(os.environ.get("NETVAERK_BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The file system (MEDIA_ROOT), or an S3-compatible bucket with NETVAERK_S3_BUCKET.
+    "default": default_storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
