@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EmailFrequency, User
-from netvaerk.mail import enqueue_message
+from netvaerk.mail import enqueue_message, enqueue_messages
 from netvaerk.site import absolute_url, base_url
 from notifications.extensions import digest_sections
 from notifications.models import DigestFrequency, DigestSent, DigestSetting, Notification
@@ -361,8 +361,7 @@ def send_personal_digests(*, now: datetime | None = None, batch_size: int = BATC
         try:
             with transaction.atomic():
                 _record(digests, now)
-                for digest, message in messages:
-                    _enqueue(digest, message)
+                enqueue_messages((message, _receipt(digest)) for digest, message in messages)
         except IntegrityError:
             # A second run of the same period got to some of these members first:
             # one at a time, skipping those it already recorded.
@@ -393,11 +392,14 @@ def _record(digests: list[Digest], now: datetime) -> None:
     )
 
 
-def _enqueue(digest: Digest, message) -> None:
+def _receipt(digest: Digest) -> tuple[str, list[int]] | None:
     from notifications.services import EMAILED_RECEIPT
 
-    receipt = (EMAILED_RECEIPT, digest.notification_ids) if digest.notification_ids else None
-    enqueue_message(message, receipt=receipt)
+    return (EMAILED_RECEIPT, digest.notification_ids) if digest.notification_ids else None
+
+
+def _enqueue(digest: Digest, message) -> None:
+    enqueue_message(message, receipt=_receipt(digest))
 
 
 def had_digest_today(now: datetime | None = None):
