@@ -71,14 +71,19 @@ def matching_questions(users, now) -> dict[int, list]:
                 thread.title + " " + " ".join(t.name for t in thread.tags.all())
             )
             thread.digest_url = _url(thread)
+        matching: dict[frozenset, list] = {}  # members with the same skills share the work
         for user in group:
-            wanted = set()
-            for skill in user.skills.all():
-                for s in _stems(skill.name):
-                    wanted |= {s} | synonyms.get(s, set())
-            items = [t for t in threads if t.author_id != user.pk and t.digest_stems & wanted]
+            skills = frozenset(skill.name for skill in user.skills.all())
+            if skills not in matching:
+                wanted = set()
+                for name in skills:
+                    for s in _stems(name):
+                        wanted |= {s} | synonyms.get(s, set())
+                matching[skills] = [t for t in threads if t.digest_stems & wanted]
+            user_id = user.pk
+            items = [t for t in matching[skills] if t.author_id != user_id]
             if items:
-                found[user.pk] = items
+                found[user_id] = items
     return found
 
 
@@ -117,15 +122,19 @@ def newly_solved(users, now) -> dict[int, list]:
             lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
             thread.digest_answer = Truncator(" ".join(lines)).chars(280)
             thread.digest_tag_ids = {t.pk for t in thread.tags.all()}
+        matching: dict[tuple, list] = {}  # members who follow the same share the work
         for user in group:
-            items = [
-                t
-                for t in threads
-                if t.solved_at >= user.digest_since
-                and (t.category_id in categories[user.pk] or t.digest_tag_ids & tags[user.pk])
-            ]
-            if items:
-                found[user.pk] = items
+            key = (user.digest_since, frozenset(categories[user.pk]), frozenset(tags[user.pk]))
+            if key not in matching:
+                since, followed, followed_tags = key
+                matching[key] = [
+                    t
+                    for t in threads
+                    if t.solved_at >= since
+                    and (t.category_id in followed or t.digest_tag_ids & followed_tags)
+                ]
+            if matching[key]:
+                found[user.pk] = matching[key]
     return found
 
 

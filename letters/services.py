@@ -31,7 +31,7 @@ from letters.models import (
 )
 from moeder.models import Meetup, MeetupStatus
 from needs.models import Need, NeedStatus
-from netvaerk.mail import enqueue_message
+from netvaerk.mail import enqueue_message, enqueue_messages
 from netvaerk.markup import render_markdown
 from netvaerk.site import absolute_url, base_url
 from notifications.digest import unsubscribe_token
@@ -294,8 +294,7 @@ def send_next_batch(*, letter_id: int, batch_size: int = BATCH_SIZE) -> int:
             LetterDelivery.objects.bulk_create(
                 LetterDelivery(letter=letter, user=user, created_at=now) for user in users
             )
-            for _user, message in messages:
-                enqueue_message(message)
+            enqueue_messages((message, None) for _user, message in messages)
             Letter.objects.filter(pk=letter.pk).update(sent_count=F("sent_count") + len(users))
         return len(users)
     except IntegrityError:

@@ -63,10 +63,8 @@ def in_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
-def enqueue_message(message, *, receipt: tuple[str, list[int]] | None = None) -> None:
-    """Queue an already rendered EmailMessage (alternatives and attachments
-    too): the worker sends it after the current transaction commits (at once
-    when none is open)."""
+def _fields(message, receipt: tuple[str, list[int]] | None) -> dict:
+    """A rendered EmailMessage as the send task's arguments."""
     alternatives = [[str(content), str(mimetype)]
                     for content, mimetype in getattr(message, "alternatives", [])]  # fmt: skip
     attachments = []
@@ -75,7 +73,7 @@ def enqueue_message(message, *, receipt: tuple[str, list[int]] | None = None) ->
         if isinstance(content, str):
             content = content.encode()
         attachments.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
-    fields = {
+    return {
         "subject": str(message.subject),
         "body": str(message.body),
         "to": [str(address) for address in message.to],
@@ -85,10 +83,49 @@ def enqueue_message(message, *, receipt: tuple[str, list[int]] | None = None) ->
         "attachments": attachments,
         "receipt": list(receipt) if receipt else None,
     }
+
+
+def enqueue_message(message, *, receipt: tuple[str, list[int]] | None = None) -> None:
+    """Queue an already rendered EmailMessage (alternatives and attachments
+    too): the worker sends it after the current transaction commits (at once
+    when none is open)."""
+    fields = _fields(message, receipt)
     if in_transaction():
         transaction.on_commit(lambda: send_email.enqueue(**fields))
     else:  # what on_commit does outside a transaction (and in a test case's)
         send_email.enqueue(**fields)
+
+
+def _queue_stored_here() -> bool:
+    """Does the task backend keep its queue in our database (so that queueing
+    many tasks can share one transaction)?"""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(send_email.get_backend(), DatabaseBackend)
+
+
+def enqueue_messages(messages) -> None:
+    """Queue many rendered mails, given as ``(message, receipt)`` pairs, as
+    ``enqueue_message`` does one: after the current transaction commits. When
+    the queue is a table in our database, they are queued in one transaction of
+    their own (not one commit per mail): all of them, or none if it fails."""
+    fields = [_fields(message, receipt) for message, receipt in messages]
+    if not fields:
+        return
+
+    def queue():
+        if _queue_stored_here():
+            with transaction.atomic():
+                for one in fields:
+                    send_email.enqueue(**one)
+        else:
+            for one in fields:
+                send_email.enqueue(**one)
+
+    if in_transaction():
+        transaction.on_commit(queue)
+    else:
+        queue()
 
 
 def _retry(fields: dict, attempt: int) -> None:

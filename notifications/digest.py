@@ -23,18 +23,19 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
+from django.template import Context, Template
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EmailFrequency, User
-from netvaerk.mail import enqueue_message
+from netvaerk.mail import enqueue_message, enqueue_messages
 from netvaerk.site import absolute_url, base_url
 from notifications.extensions import digest_sections
 from notifications.models import DigestFrequency, DigestSent, DigestSetting, Notification
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500  # members per batch (as the letter's)
 PERIOD_LENGTH = {
     DigestFrequency.DAILY: timedelta(days=1),
     DigestFrequency.WEEKLY: timedelta(days=7),
@@ -246,37 +247,98 @@ def _fixed_url(name: str) -> str:
     return _cached_url(name, translation.get_language(), base_url())
 
 
-def render(digest: Digest) -> EmailMultiAlternatives:
-    user = digest.user
-    token_url = unsubscribe_url(user)
-    with translation.override(user.language):
-        context = {
-            "user": user,
-            "digest": digest,
-            "sections": digest.sections,
-            "weekly": digest.period.startswith("w"),
-            "base_url": base_url(),
-            "unsubscribe_url": token_url,
-            "settings_url": _fixed_url("notifications:digest_settings"),
-            "overview_url": _fixed_url("notifications:digest_overview"),
-        }
-        subject = " ".join(
-            render_to_string("notifications/email/digest_subject.txt", context).split()
+@dataclass
+class RenderedSection:
+    """A section as a mail shows it: its items rendered for the plain-text and
+    the HTML part."""
+
+    title: str
+    html_template: str
+    text: str
+    html: str
+
+
+class Renderer:
+    """Renders the mails of a batch of digests with as little template work per
+    member as their content allows: each template compiled once, the subject
+    rendered once per language and kind of period, and a section's items
+    rendered once per language for all the members who get the same items
+    (members with the same skills or follows get the same threads). Section
+    templates see ``items`` and ``base_url`` (and the active language), nothing
+    about the member: what they render depends on the items alone."""
+
+    def __init__(self):
+        self._templates: dict[str, Template] = {}
+        self._subjects: dict[tuple, str] = {}
+        self._fragments: dict[tuple, tuple[list, str]] = {}
+
+    def template(self, name: str) -> Template:
+        if name not in self._templates:
+            self._templates[name] = get_template(name).template
+        return self._templates[name]
+
+    def subject(self, weekly: bool) -> str:
+        """The subject template's output (what the HTML part's title shows)."""
+        key = (translation.get_language(), weekly)
+        if key not in self._subjects:
+            template = self.template("notifications/email/digest_subject.txt")
+            self._subjects[key] = template.render(Context({"weekly": weekly}))
+        return self._subjects[key]
+
+    def fragment(self, name: str, items: list, *, autoescape: bool) -> str:
+        key = (name, translation.get_language(), autoescape, tuple(map(id, items)))
+        found = self._fragments.get(key)
+        if found is None:
+            context = Context({"items": items, "base_url": base_url()}, autoescape=autoescape)
+            # The items are kept with their text: their ids in the key stay theirs.
+            found = self._fragments[key] = (items, self.template(name).render(context))
+        return found[1]
+
+    def section(self, section: Section) -> RenderedSection:
+        html_name = section.html_template or section.template
+        return RenderedSection(
+            title=section.title,
+            html_template=section.html_template,
+            text=self.fragment(section.template, section.items, autoescape=False),
+            html=self.fragment(html_name, section.items, autoescape=True),
         )
-        body = render_to_string("notifications/email/digest.txt", context)
-        html = render_to_string("notifications/email/digest.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{token_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+
+    def render(self, digest: Digest) -> EmailMultiAlternatives:
+        user = digest.user
+        token_url = unsubscribe_url(user)
+        weekly = digest.period.startswith("w")
+        with translation.override(user.language):
+            subject = self.subject(weekly)
+            context = {
+                "user": user,
+                "digest": digest,
+                "sections": [self.section(section) for section in digest.sections],
+                "weekly": weekly,
+                "subject": subject,
+                "base_url": base_url(),
+                "unsubscribe_url": token_url,
+                "settings_url": _fixed_url("notifications:digest_settings"),
+                "overview_url": _fixed_url("notifications:digest_overview"),
+            }
+            body = self.template("notifications/email/digest.txt").render(Context(context))
+            html = self.template("notifications/email/digest.html").render(Context(context))
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=body,
+            to=[user.email],
+            headers={
+                "List-Unsubscribe": f"<{token_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(html, "text/html")
+        return message
+
+
+def render(digest: Digest, renderer: Renderer | None = None) -> EmailMultiAlternatives:
+    """The mail of one digest (a batch shares one `Renderer`)."""
+    return (renderer or Renderer()).render(digest)
 
 
 def send_personal_digests(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
@@ -294,12 +356,12 @@ def send_personal_digests(*, now: datetime | None = None, batch_size: int = BATC
         digests = build(users, now)
         if not digests:
             continue
-        messages = [(digest, render(digest)) for digest in digests]
+        renderer = Renderer()  # per batch: its fragments hold the batch's items
+        messages = [(digest, renderer.render(digest)) for digest in digests]
         try:
             with transaction.atomic():
                 _record(digests, now)
-                for digest, message in messages:
-                    _enqueue(digest, message)
+                enqueue_messages((message, _receipt(digest)) for digest, message in messages)
         except IntegrityError:
             # A second run of the same period got to some of these members first:
             # one at a time, skipping those it already recorded.
@@ -330,11 +392,14 @@ def _record(digests: list[Digest], now: datetime) -> None:
     )
 
 
-def _enqueue(digest: Digest, message) -> None:
+def _receipt(digest: Digest) -> tuple[str, list[int]] | None:
     from notifications.services import EMAILED_RECEIPT
 
-    receipt = (EMAILED_RECEIPT, digest.notification_ids) if digest.notification_ids else None
-    enqueue_message(message, receipt=receipt)
+    return (EMAILED_RECEIPT, digest.notification_ids) if digest.notification_ids else None
+
+
+def _enqueue(digest: Digest, message) -> None:
+    enqueue_message(message, receipt=_receipt(digest))
 
 
 def had_digest_today(now: datetime | None = None):

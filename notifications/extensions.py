@@ -59,9 +59,10 @@ class DigestSection:
     fixed number of queries for the whole batch (never one per member) and
     return only what each member may see. ``template`` renders the section's
     items in the mail's plain-text part and ``html_template`` in its HTML part
-    (``items`` in the context, the member's language active); items give
-    absolute links, as callables when the address depends on the language
-    (templates call them).
+    (``items`` and ``base_url`` in the context, the member's language active;
+    nothing about the member: a batch renders the same items once per language
+    for every member who gets them); items give absolute links, as callables
+    when the address depends on the language (templates call them).
     """
 
     name: str

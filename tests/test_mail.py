@@ -52,6 +52,25 @@ def test_a_mail_queued_in_a_transaction_goes_out_only_after_the_commit(
     assert [m.subject for m in mailoutbox] == ["Hej"]
 
 
+def test_many_mails_are_queued_together_after_the_commit(
+    django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    batch = [(_message(body=f"Tekst {i}"), None) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        mail.enqueue_messages(batch)
+        assert mailoutbox == []
+    assert len(callbacks) == 1  # one for the batch
+    assert sorted(m.body for m in mailoutbox) == ["Tekst 0", "Tekst 1", "Tekst 2"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        mail.enqueue_messages(batch)
+        assert not DBTaskResult.objects.exists()  # only once the batch commits
+    bodies = DBTaskResult.objects.values_list("args_kwargs__kwargs__body", flat=True)
+    assert sorted(bodies) == ["Tekst 0", "Tekst 1", "Tekst 2"]
+
+
 def test_a_mail_queued_in_a_transaction_that_rolls_back_never_goes_out(
     django_capture_on_commit_callbacks, mailoutbox
 ):

@@ -49,15 +49,19 @@ def new_cards(users, now) -> dict[int, list]:
         for card in cards:
             card.digest_url = _url(card)
             card.digest_tag_ids = {t.pk for t in card.tags.all()}
+        matching: dict[tuple, list] = {}  # members who follow the same share the work
         for user in group:
-            items = [
-                c
-                for c in cards
-                if c.created_at >= user.digest_since
-                and (c.category_id in categories[user.pk] or c.digest_tag_ids & tags[user.pk])
-            ]
-            if items:
-                found[user.pk] = items
+            key = (user.digest_since, frozenset(categories[user.pk]), frozenset(tags[user.pk]))
+            if key not in matching:
+                since, followed, followed_tags = key
+                matching[key] = [
+                    c
+                    for c in cards
+                    if c.created_at >= since
+                    and (c.category_id in followed or c.digest_tag_ids & followed_tags)
+                ]
+            if matching[key]:
+                found[user.pk] = matching[key]
     return found
 
 
