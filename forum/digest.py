@@ -87,21 +87,47 @@ def matching_questions(users, now) -> dict[int, list]:
     return found
 
 
-def newly_solved(users, now) -> dict[int, list]:
-    """Threads solved in the member's period in categories or tags they follow,
-    with the accepted answer's first lines."""
+def follows_of(users) -> tuple[dict, dict, list]:
+    """The categories and tags each member follows (two queries), and the
+    members who follow anything."""
     ids = [u.pk for u in users]
-    categories = defaultdict(set)
+    categories, tags = defaultdict(set), defaultdict(set)
     for user_id, category_id in CategoryFollow.objects.filter(user_id__in=ids).values_list(
         "user_id", "category_id"
     ):
         categories[user_id].add(category_id)
-    tags = defaultdict(set)
     for user_id, tag_id in TagFollow.objects.filter(user_id__in=ids).values_list(
         "user_id", "tag_id"
     ):
         tags[user_id].add(tag_id)
-    following = [u for u in users if categories[u.pk] or tags[u.pk]]
+    return categories, tags, [u for u in users if categories[u.pk] or tags[u.pk]]
+
+
+def matches_by_follows(group, items, *, categories, tags, when) -> dict[int, list]:
+    """For each member of `group`: the items (with `category_id` and
+    `digest_tag_ids`) in a category or with a tag they follow, dated (`when`)
+    within their period. Members who follow the same share the work."""
+    found: dict[int, list] = {}
+    matching: dict[tuple, list] = {}
+    for user in group:
+        key = (user.digest_since, frozenset(categories[user.pk]), frozenset(tags[user.pk]))
+        if key not in matching:
+            since, followed, followed_tags = key
+            matching[key] = [
+                item
+                for item in items
+                if when(item) >= since
+                and (item.category_id in followed or item.digest_tag_ids & followed_tags)
+            ]
+        if matching[key]:
+            found[user.pk] = matching[key]
+    return found
+
+
+def newly_solved(users, now) -> dict[int, list]:
+    """Threads solved in the member's period in categories or tags they follow,
+    with the accepted answer's first lines."""
+    categories, tags, following = follows_of(users)
     if not following:
         return {}
     since = min(u.digest_since for u in following)
@@ -122,19 +148,11 @@ def newly_solved(users, now) -> dict[int, list]:
             lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
             thread.digest_answer = Truncator(" ".join(lines)).chars(280)
             thread.digest_tag_ids = {t.pk for t in thread.tags.all()}
-        matching: dict[tuple, list] = {}  # members who follow the same share the work
-        for user in group:
-            key = (user.digest_since, frozenset(categories[user.pk]), frozenset(tags[user.pk]))
-            if key not in matching:
-                since, followed, followed_tags = key
-                matching[key] = [
-                    t
-                    for t in threads
-                    if t.solved_at >= since
-                    and (t.category_id in followed or t.digest_tag_ids & followed_tags)
-                ]
-            if matching[key]:
-                found[user.pk] = matching[key]
+        found.update(
+            matches_by_follows(
+                group, threads, categories=categories, tags=tags, when=lambda t: t.solved_at
+            )
+        )
     return found
 
 

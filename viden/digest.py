@@ -7,7 +7,8 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import CategoryFollow, Tag, TagFollow
+from forum.digest import follows_of, matches_by_follows
+from forum.models import Tag
 from forum.permissions import read_levels
 from notifications.extensions import DigestSection, absolute_link
 from viden.models import Card
@@ -21,17 +22,7 @@ def _url(card):
 
 
 def new_cards(users, now) -> dict[int, list]:
-    ids = [u.pk for u in users]
-    categories, tags = defaultdict(set), defaultdict(set)
-    for user_id, category_id in CategoryFollow.objects.filter(user_id__in=ids).values_list(
-        "user_id", "category_id"
-    ):
-        categories[user_id].add(category_id)
-    for user_id, tag_id in TagFollow.objects.filter(user_id__in=ids).values_list(
-        "user_id", "tag_id"
-    ):
-        tags[user_id].add(tag_id)
-    following = [u for u in users if categories[u.pk] or tags[u.pk]]
+    categories, tags, following = follows_of(users)
     if not following:
         return {}
     since = min(u.digest_since for u in following)
@@ -49,19 +40,11 @@ def new_cards(users, now) -> dict[int, list]:
         for card in cards:
             card.digest_url = _url(card)
             card.digest_tag_ids = {t.pk for t in card.tags.all()}
-        matching: dict[tuple, list] = {}  # members who follow the same share the work
-        for user in group:
-            key = (user.digest_since, frozenset(categories[user.pk]), frozenset(tags[user.pk]))
-            if key not in matching:
-                since, followed, followed_tags = key
-                matching[key] = [
-                    c
-                    for c in cards
-                    if c.created_at >= since
-                    and (c.category_id in followed or c.digest_tag_ids & followed_tags)
-                ]
-            if matching[key]:
-                found[user.pk] = matching[key]
+        found.update(
+            matches_by_follows(
+                group, cards, categories=categories, tags=tags, when=lambda c: c.created_at
+            )
+        )
     return found
 
 
