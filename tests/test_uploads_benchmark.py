@@ -54,3 +54,50 @@ def test_reencoding_a_12_megapixel_photo_is_fast_and_small():
     print(figures)
     assert figures["seconds"] < 1.0  # the median: the machine is shared
     assert figures["growth_mb"] < 200
+
+
+def _thread_with_posts(*, pictures: bool):
+    from forum import services
+    from tests.factories import CategoryFactory, UserFactory
+
+    category = CategoryFactory()
+    thread = services.start_thread(
+        category=category, author=UserFactory(), title="Skærmbilleder", kind="question",
+        body="Se billedet.",
+    )  # fmt: skip
+    for n in range(19):  # a full page: the first post and 19 replies
+        author = UserFactory(avatar_key=f"avatarkey{n:07d}" if pictures else "")
+        body = f"Svar nummer {n}."
+        if pictures:
+            body += f"\n\n![Skærmbillede {n}](/filer/abcdefghijklmnop{n:04d}/1280x800/billede.png)"
+        services.post_reply(thread=thread, author=author, body=body)
+    return thread
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_thread_page_with_avatars_and_pictures_costs_what_one_without_does(member_client):
+    """Issue 18: 20 posts each with an avatar and a picture render within the
+    budget of 20 plain posts (time within 25 %)."""
+    import statistics
+    import time
+
+    def measure(thread):
+        url = thread.get_absolute_url()
+        for _ in range(3):
+            member_client.get(url)
+        response = member_client.get(url)
+        assert response.status_code == 200 and response.text.count("<article") == 20
+        times = []
+        for _ in range(30):
+            started = time.perf_counter()
+            assert member_client.get(url).status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    plain_ms = measure(_thread_with_posts(pictures=False))
+    rich_ms = measure(_thread_with_posts(pictures=True))
+    print(f"\nthread page, 20 posts: plain {plain_ms:.1f} ms, "
+          f"with avatars and pictures {rich_ms:.1f} ms")  # fmt: skip
+    # The queries: tests/accounts/test_avatars.py (no query per avatar).
+    assert rich_ms <= plain_ms * 1.25
