@@ -11,9 +11,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from forum.corpus import plain_text
-from forum.models import CategoryFollow, SearchSynonym, Tag, TagFollow
+from forum.models import CategoryFollow, Tag, TagFollow
+from forum.models.search import synonym_groups
 from forum.permissions import read_levels, visible_threads
-from forum.search import STOP_WORDS, stem, words_of
+from forum.search import topic_stems
 from notifications.extensions import DigestSection, absolute_link
 
 # Questions asked this long ago at most still count as waiting.
@@ -28,17 +29,13 @@ def _by_levels(users):
     return groups
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words_of(text) if w not in STOP_WORDS and len(w) > 1}
-
-
 def _synonym_stems() -> dict[str, set[str]]:
     """Stem → the stems of its synonyms, from the search's synonym list (one query)."""
     expanded: dict[str, set[str]] = defaultdict(set)
-    for synonym in SearchSynonym.objects.all():
+    for terms in synonym_groups():
         group = set()
-        for term in synonym.term_list:
-            group |= _stems(term)
+        for term in terms:
+            group |= topic_stems(term)
         for s in group:
             expanded[s] |= group
     return expanded
@@ -67,7 +64,7 @@ def matching_questions(users, now) -> dict[int, list]:
             .order_by("-created_at", "-pk")[:CANDIDATES]
         )
         for thread in threads:
-            thread.digest_stems = _stems(
+            thread.digest_stems = topic_stems(
                 thread.title + " " + " ".join(t.name for t in thread.tags.all())
             )
             thread.digest_url = _url(thread)
@@ -77,7 +74,7 @@ def matching_questions(users, now) -> dict[int, list]:
             if skills not in matching:
                 wanted = set()
                 for name in skills:
-                    for s in _stems(name):
+                    for s in topic_stems(name):
                         wanted |= {s} | synonyms.get(s, set())
                 matching[skills] = [t for t in threads if t.digest_stems & wanted]
             user_id = user.pk

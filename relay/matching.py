@@ -13,7 +13,7 @@ from operator import or_
 from django.db.models import Q
 
 from accounts.models import Skill
-from forum.models import SearchSynonym
+from forum.models.search import synonym_groups
 from forum.search import STOP_WORDS, split_words, stem, vocabulary_for, words_of
 
 MAX_WORDS = 30  # of a question or a directory search
@@ -43,8 +43,7 @@ def stems_for(text: str) -> set[str]:
     for parts in split_words(words).values():
         words.update(parts)
     stems = {_key(w) for w in words}
-    for group in SearchSynonym.objects.values_list("terms", flat=True):
-        terms = [t.strip() for t in group.split(",") if t.strip()]
+    for terms in synonym_groups():
         single = [words_of(t) for t in terms]
         if any(len(ws) == 1 and _key(ws[0]) in stems for ws in single):
             stems.update(_key(w) for ws in single for w in ws if w not in STOP_WORDS)

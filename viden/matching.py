@@ -1,11 +1,7 @@
 """The words a card is found by beside search results and similar threads:
 the Danish stems of its title and tags, as search stems them."""
 
-from forum.search import STOP_WORDS, stem, words_of
-
-
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in words_of(text) if w not in STOP_WORDS and len(w) > 1}
+from forum.search import topic_stems as stems
 
 
 def match_words(title: str, tag_names) -> str:

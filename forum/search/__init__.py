@@ -52,6 +52,7 @@ from forum.search.text import (
     STOP_WORDS,
     stem,
     stemmed_text,
+    topic_stems,
     words_of,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "split_words",
     "stem",
     "stemmed_text",
+    "topic_stems",
     "vocabulary_for",
     "words_of",
 ]

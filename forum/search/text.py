@@ -129,6 +129,12 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
+def topic_stems(text: str) -> set[str]:
+    """The stems of a short text's meaningful words (no stop words, no single
+    letters): what digests and knowledge cards match titles, tags and skills by."""
+    return {stem(w) for w in words_of(text) if w not in STOP_WORDS and len(w) > 1}
+
+
 def stemmed_text(text: str) -> str:
     """What the SQLite index holds: stems of the words that are not stop words."""
     return stemmed_words(words_of(text))
