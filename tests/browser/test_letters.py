@@ -52,7 +52,8 @@ def test_an_editor_sends_a_letter_and_a_member_reads_it(site, browser, assert_ac
     page.get_by_role("button", name="Send en test til mig").click()
     expect(page.locator(".messages")).to_contain_text("redaktoer@example.com")
     page.get_by_label(re.compile("Ja, send det til alle medlemmer")).check()
-    page.get_by_role("button", name="Send til alle medlemmer").click()
+    with page.expect_navigation():  # the send is a POST and a redirect: reload after it
+        page.get_by_role("button", name="Send til alle medlemmer").click()
     letter = Letter.objects.get()
     assert letter.status == LetterStatus.SENT and letter.sent_count == letter.recipient_count
     page.reload()
