@@ -1,61 +1,121 @@
-"""Rendered pieces of the thread page kept in the process (cache "fragments").
+"""Rendered posts of the thread page kept in the process (cache "fragments").
 
-A post's header (avatar, name, accepted badge, "edited", the date) is the same
-for every reader of the same kind, so it is rendered once and kept. Its key
-holds everything the header shows: the post's version and dates, whether it
-is the accepted answer, whether the reader may open the edit history, the
-author's name, picture and language, whether the reader is a member (who see
-pictures), the language and the time zone. An edit, a new picture, a changed
-role or another language therefore gives another key: nothing is invalidated,
-and no server can show a stale header. The body is printed as stored (rendered
-and sanitised once, when written) and the footer, which differs per reader
-(thanks, bookmark, edit, accept), is rendered on every request.
+A post looks the same to every reader for whom the same things hold: its
+text and dates, its thanks, and what the reader may do with it (thank, quote,
+edit, bookmark, accept, the links other apps add). So each post is rendered
+once per such combination and kept. Its key holds every value the template
+reads (``POST_FIELDS`` and the author's, the thankers', the links'), the
+language and the time zone; a test reads the templates and fails if they use
+a value the key does not hold. An edit, a thank-you, a new name or picture, a
+changed role or another language therefore gives another key: nothing is
+invalidated, and no server can show a stale post.
+
+The forms in a post carry the reader's CSRF token: a post is rendered with a
+stand-in token and the page's token is put in when it is used.
 """
 
 import hashlib
 
 from django.core.cache import caches
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+POST_TEMPLATE = "forum/_post.html"
 HEADER_TEMPLATE = "forum/_post_header.html"
+_CSRF_STAND_IN = "csrfstandin0000000000000000000000000000000000000000000000000000"
+
+# The post's own values the two templates read (tests/forum/test_fragments.py
+# compares this with the templates).
+POST_FIELDS = (
+    "pk",
+    "thread_id",
+    "number",
+    "version",
+    "state",
+    "created_at",
+    "edited_at",
+    "language",
+    "moderation_reason",
+    "body_html",
+    "is_accepted",
+    "body_visible",
+    "can_view_history",
+    "can_react",
+    "thanked_by_me",
+    "can_quote",
+    "can_edit",
+    "can_bookmark",
+    "is_bookmarked",
+    "can_accept",
+)
+AUTHOR_FIELDS = ("pk", "display_name", "handle", "avatar_key", "language", "is_active")
 
 
 def _key(post, viewer_is_member: bool) -> str:
     author = post.author
     parts = (
-        post.pk,
-        post.version,
-        post.created_at,
-        post.edited_at,
-        post.is_accepted,
-        post.can_view_history,
-        getattr(author, "pk", None),
-        getattr(author, "display_name", ""),
-        getattr(author, "avatar_key", ""),
-        getattr(author, "language", ""),
+        tuple(getattr(post, name, None) for name in POST_FIELDS),
+        tuple(getattr(author, name, None) for name in AUTHOR_FIELDS),
+        tuple((thanker.pk, thanker.display_name) for thanker in post.thankers),
+        tuple((str(a.label), a.url, a.css_class, str(a.suffix or "")) for a in post.actions),
         viewer_is_member,
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
-    return "post-header:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return "post:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def post_headers(request, posts, *, viewer_is_member: bool) -> None:
-    """Set `header_html` on each post of a page: kept ones in one cache read,
-    the others rendered and kept."""
+def render_posts(request, posts, *, viewer_is_member: bool) -> None:
+    """Set ``html`` on each post of a page: kept ones from one cache read, the
+    others rendered and kept; the reader's CSRF token put in."""
     cache = caches["fragments"]
     keys = {post.pk: _key(post, viewer_is_member) for post in posts}
     kept = cache.get_many(list(keys.values()))
     template = None
     fresh = {}
+    token = None
     for post in posts:
         html = kept.get(keys[post.pk])
         if html is None:
-            template = template or get_template(HEADER_TEMPLATE)
-            html = template.render({"post": post, "request": request})
+            template = template or get_template(POST_TEMPLATE)
+            html = template.render({"post": post, "csrf_token": _CSRF_STAND_IN, "request": request})
             fresh[keys[post.pk]] = html
-        post.header_html = mark_safe(html)  # noqa: S308 - rendered by our template
+        if _CSRF_STAND_IN in html:
+            token = token or get_token(request)
+            html = html.replace(_CSRF_STAND_IN, token)
+        post.html = mark_safe(html)  # noqa: S308 - rendered by our template
     if fresh:
         cache.set_many(fresh)
+
+
+FORM_TEMPLATE = "components/form.html"
+_KEY_STAND_IN = "submissionkeystandin0000000000000"
+
+
+def reply_form_html(form) -> str | None:
+    """The empty reply form (no text, no errors) as HTML, rendered once per
+    address it saves drafts to, language and upload limit, and kept; its own
+    submission key put in. None for a form with text or errors (those are
+    rendered as usual)."""
+    if form.is_bound or form.initial.get("body"):
+        return None
+    attrs = form.fields["body"].widget.attrs
+    parts = (
+        type(form).__qualname__,
+        tuple(form.fields),
+        tuple(sorted(attrs.items())),
+        str(form.fields["attachments"].help_text),
+        translation.get_language(),
+    )
+    key = "reply-form:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    cache = caches["fragments"]
+    html = cache.get(key)
+    if html is None:
+        real = form.initial.get("submission_key", "")
+        form.initial["submission_key"] = _KEY_STAND_IN
+        html = get_template(FORM_TEMPLATE).render({"form": form})
+        form.initial["submission_key"] = real
+        cache.set(key, html)
+    return mark_safe(html.replace(_KEY_STAND_IN, form.initial.get("submission_key", "")))  # noqa: S308

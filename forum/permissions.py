@@ -108,6 +108,19 @@ def reachable_threads(user, qs=None):
     return qs.filter(states, category__read_access__in=read_levels(user))
 
 
+def thread_access_shape(user) -> tuple:
+    """Everything `reachable_threads` and `visible_threads` branch on, apart
+    from the reader's id: the shape of a prepared query (netvaerk.prepared)."""
+    return (
+        bool(user.is_authenticated),
+        is_member(user),
+        tuple(read_levels(user)),
+        is_staff_moderator(user),
+        tuple(sorted(moderated_category_ids(user))),
+        can_see_deleted(user),
+    )
+
+
 def is_listed_thread(user, thread) -> bool:
     """`visible_threads` for one thread already loaded with its category (no query)."""
     return thread.state == State.PUBLISHED and can_read_category(user, thread.category)

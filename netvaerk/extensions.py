@@ -40,13 +40,18 @@ class Registry:
         self.name = name
         self.__doc__ = doc
         self._items: dict[str, Any] = {}
+        # Goes up with each change, so what was built from the items (a
+        # prepared query's shape) can tell it is out of date.
+        self.version = 0
 
     def register(self, item):
         self._items[item.name] = item
+        self.version += 1
         return item
 
     def unregister(self, name: str) -> None:
         self._items.pop(name, None)
+        self.version += 1
 
     def names(self) -> list[str]:
         return [item.name for item in self]

@@ -59,6 +59,9 @@ def pytest_configure(config):
             "flags_to_hide": 3,
         },
         NETVAERK_NEW_MEMBER_RATE_LIMITS={},
+        # Every prepared query (netvaerk.prepared) is also compiled the ordinary
+        # way and compared: each test that opens a page proves the shortcut.
+        NETVAERK_PREPARED_CHECK=True,
     ).enable()
 
 

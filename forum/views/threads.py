@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,12 +25,13 @@ from forum.forms import (
     ReplyForm,
     ThreadForm,
 )
-from forum.fragments import post_headers
+from forum.fragments import render_posts, reply_form_html
 from forum.models import (
     POSTS_PER_PAGE,
     Draft,
     Post,
     State,
+    Thread,
     ThreadFollow,
     ThreadKind,
     ThreadRead,
@@ -48,6 +50,7 @@ from forum.permissions import (
     can_view_history,
     can_write_outcome,
     reachable_threads,
+    thread_access_shape,
     threads_behind_login,
     visible_categories,
     visible_posts,
@@ -64,6 +67,7 @@ from forum.views.common import (
 )
 from netvaerk import uploads
 from netvaerk.paging import page_of
+from netvaerk.prepared import Prepared
 from netvaerk.ratelimit import limit_writes, refuse_if_over
 from netvaerk.urlkit import fast_reverse
 
@@ -76,9 +80,7 @@ def _login_to_read(request):
     return render(request, "forum/login_to_read.html", context, status=403)
 
 
-def _thread_for_page(user, pk):
-    """`_thread_or_404` with, in the same query, the member's own state (read
-    position, follow, draft) and what the panels ask for (thread_page_annotations)."""
+def _build_thread_page_query(user, pk):
     annotations = {}
     if user.is_authenticated:
         mine = {"user": user, "thread": OuterRef("pk")}
@@ -91,12 +93,29 @@ def _thread_for_page(user, pk):
         }
     for found in thread_page_annotations.call(user=user):
         annotations.update(found)
-    return get_object_or_404(
+    return (
         reachable_threads(user)
         .select_related("category", "author", "accepted_post", "accepted_post__author", "locked_by")
-        .annotate(**annotations),
-        pk=pk,
+        .annotate(**annotations)
+        .filter(pk=pk)[:1]
     )
+
+
+# Built and compiled once per kind of reader (netvaerk.prepared): some 7 ms saved a page.
+_THREAD_PAGE_QUERY = Prepared(
+    _build_thread_page_query,
+    lambda user, pk: (thread_access_shape(user), thread_page_annotations.version),
+    model=Thread,
+)
+
+
+def _thread_for_page(user, pk):
+    """`_thread_or_404` with, in the same query, the member's own state (read
+    position, follow, draft) and what the panels ask for (thread_page_annotations)."""
+    thread = _THREAD_PAGE_QUERY.first(unwrapped(user), int(pk))
+    if thread is None:
+        raise Http404
+    return thread
 
 
 def thread_detail(request, pk, slug):
@@ -150,7 +169,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         post.urls = _post_urls(post)
         # Links other apps add to each post (forum.extensions.post_actions).
         post.actions = [a for found in post_actions.call(user=user, post=post) for a in found]
-    post_headers(request, page.object_list, viewer_is_member=is_member(user))
+    render_posts(request, page.object_list, viewer_is_member=is_member(user))
     return render(
         request,
         "forum/thread_detail.html",
@@ -158,6 +177,7 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
             "thread": thread,
             "page_obj": page,
             "form": form,
+            "form_html": reply_form_html(form) if replying else None,
             "can_reply": replying,
             "can_follow": is_member(request.user),
             "draft": draft,

@@ -1,12 +1,18 @@
-"""The thread page keeps each post's rendered header (forum/fragments.py):
-whatever changes what a header shows must show up on the next view."""
+"""The thread page keeps each rendered post (forum/fragments.py): whatever
+changes what a post shows must show up on the next view."""
+
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
 
 from accounts import services as account_services
 from forum import services
+from forum.fragments import AUTHOR_FIELDS, POST_FIELDS
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +38,7 @@ def _page(client, thread, language="da"):
     return response.content.decode()
 
 
-def test_headers_are_kept_and_used_again(member_client, thread_and_reply):
+def test_posts_are_kept_and_used_again(member_client, thread_and_reply):
     thread, _reply = thread_and_reply
     _page(member_client, thread)
     kept = len(caches["fragments"]._cache)
@@ -84,3 +90,69 @@ def test_a_language_switch_shows_at_once(member_client, thread_and_reply):
     page = _page(member_client, thread, language="en")
     assert ">edited<" in page or "edited ·" in page
     assert "redigeret" not in page
+
+
+def test_a_bookmark_shows_at_once(member_client, member, thread_and_reply):
+    thread, reply = thread_and_reply
+    assert "Gemt som bogmærke" not in _page(member_client, thread)
+    services.toggle_bookmark(post=reply, user=member)
+    assert "Gemt som bogmærke" in _page(member_client, thread)
+
+
+def test_each_reader_gets_their_own_working_csrf_token(thread_and_reply):
+    """A kept post's forms carry the token of the page they are shown on."""
+    thread, reply = thread_and_reply
+    tokens = []
+    for name in ("Aase", "Bent"):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(UserFactory(display_name=name))
+        page = _page(client, thread)
+        thanks = reverse("forum:toggle_reaction", args=[reply.pk])
+        form = page[page.index(f'action="{thanks}"') :]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        assert "standin" not in token
+        tokens.append(token)
+        response = client.post(thanks, {"csrfmiddlewaretoken": token})
+        assert response.status_code in (200, 204, 302)
+    assert tokens[0] != tokens[1]
+    assert reply.reactions.count() == 2
+
+
+def _template_reads(name: str, variable: str) -> set[str]:
+    text = Path(settings.BASE_DIR, "templates", name).read_text()
+    return set(re.findall(rf"\b{variable}\.(\w+)", text))
+
+
+def test_the_key_holds_everything_the_templates_read():
+    """A value the post templates print but the key does not hold would show
+    stale: adding one to a template means adding it to forum/fragments.py."""
+    derived = {"urls", "thankers", "actions", "author", "get_absolute_url"}  # keyed apart
+    for name in ("forum/_post.html", "forum/_post_header.html"):
+        assert _template_reads(name, "post") - set(POST_FIELDS) - derived == set(), name
+        assert (
+            _template_reads(name, "post.author") - set(AUTHOR_FIELDS) - {"get_absolute_url"}
+            == set()
+        ), name
+        assert _template_reads(name, "thanker") <= {"display_name"}
+        assert _template_reads(name, "action") <= {"label", "url", "css_class", "suffix"}
+
+
+def test_the_kept_reply_form_is_the_form_with_a_fresh_submission_key(
+    member_client, thread_and_reply
+):
+    from django.template.loader import render_to_string
+
+    from forum.forms import ReplyForm
+    from forum.fragments import reply_form_html
+
+    thread, _reply = thread_and_reply
+    keys = set()
+    for _ in range(2):
+        page = _page(member_client, thread)
+        keys |= set(re.findall(r'name="submission_key" value="([0-9a-f]{32})"', page))
+    assert len(keys) == 2  # one per page view, never the stand-in
+    form = ReplyForm()
+    form.enable_autosave(reverse("forum:reply_create", args=[thread.pk]))
+    assert reply_form_html(form) == render_to_string("components/form.html", {"form": form})
+    drafted = ReplyForm(initial={"body": "Mit udkast"})
+    assert reply_form_html(drafted) is None  # a draft's text is rendered as usual
