@@ -22,6 +22,8 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from netvaerk.urlkit import fast_reverse
+
 POST_TEMPLATE = "forum/_post.html"
 HEADER_TEMPLATE = "forum/_post_header.html"
 _CSRF_STAND_IN = "csrfstandin0000000000000000000000000000000000000000000000000000"
@@ -67,6 +69,19 @@ def _key(post, viewer_is_member: bool) -> str:
     return "post:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
+def post_urls(post) -> dict[str, str]:
+    """The addresses a post's header and footer link to (only for posts rendered
+    anew: a kept post has them already)."""
+    return {
+        "history": fast_reverse("forum:post_history", pk=post.pk),
+        "thanks": fast_reverse("forum:toggle_reaction", pk=post.pk),
+        "quote": f"{fast_reverse('forum:reply_create', pk=post.thread_id)}?citat={post.pk}",
+        "edit": fast_reverse("forum:post_edit", pk=post.pk),
+        "bookmark": fast_reverse("forum:toggle_bookmark", pk=post.pk),
+        "accept": fast_reverse("forum:accept_answer", pk=post.pk),
+    }
+
+
 def render_posts(request, posts, *, viewer_is_member: bool) -> None:
     """Set ``html`` on each post of a page: kept ones from one cache read, the
     others rendered and kept; the reader's CSRF token put in."""
@@ -80,6 +95,7 @@ def render_posts(request, posts, *, viewer_is_member: bool) -> None:
         html = kept.get(keys[post.pk])
         if html is None:
             template = template or get_template(POST_TEMPLATE)
+            post.urls = post_urls(post)
             html = template.render({"post": post, "csrf_token": _CSRF_STAND_IN, "request": request})
             fresh[keys[post.pk]] = html
         if _CSRF_STAND_IN in html:

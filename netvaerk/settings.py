@@ -195,6 +195,8 @@ else:
 # REDIS_URL; else files in NETVAERK_COUNTER_DIR, shared by the processes of one
 # machine (web and periodic job must see the same folder), never a database write.
 NETVAERK_COUNTER_SECONDS = max(1, env_int("NETVAERK_COUNTER_SECONDS", default=60))
+# Each process adds its counts up in memory this long before handing them to the cache.
+NETVAERK_COUNTER_BUFFER_SECONDS = max(0, env_int("NETVAERK_COUNTER_BUFFER_SECONDS", default=10))
 _database_hash = hashlib.sha256(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12]
 if REDIS_URL:
     CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-c"}

@@ -62,6 +62,8 @@ def pytest_configure(config):
         # Every prepared query (netvaerk.prepared) is also compiled the ordinary
         # way and compared: each test that opens a page proves the shortcut.
         NETVAERK_PREPARED_CHECK=True,
+        # Counts go to the counters cache at once (a test turns the buffer on).
+        NETVAERK_COUNTER_BUFFER_SECONDS=0,
     ).enable()
 
 
@@ -132,7 +134,9 @@ def _fresh_counters():
     from django.core.cache import caches
 
     from forum.models.search import forget_synonyms
+    from netvaerk import counters
 
+    counters._buffer.clear()  # counts a test left in this process's buffer
     caches["counters"].clear()
     caches["fragments"].clear()
     forget_synonyms()  # the process keeps them a minute; a test's rollback does not say so

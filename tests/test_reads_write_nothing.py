@@ -94,6 +94,22 @@ def test_the_periodic_job_writes_finished_minutes_only(member_client, settings):
     assert counters.pending(services.VIEW_COUNTER) == {thread.pk: 1}
 
 
+def test_each_process_adds_up_its_views_before_handing_them_over(member_client, settings):
+    """With the buffer on, views wait in the process (no cache call per page)
+    until the buffer's time is up; reading what is pending hands them over."""
+    settings.NETVAERK_COUNTER_BUFFER_SECONDS = 10
+    thread = ThreadFactory()
+    with mock.patch("netvaerk.counters._add") as add:
+        for _ in range(3):
+            member_client.get(thread.get_absolute_url())
+        assert add.call_count == 0  # all three wait in memory
+    with mock.patch("netvaerk.counters.time.monotonic", return_value=time.monotonic() + 11):
+        member_client.get(thread.get_absolute_url())  # the time is up: handed over
+    assert counters.pending(services.VIEW_COUNTER) == {thread.pk: 4}
+    assert services.flush_view_counts(include_current=True) == 4
+    assert Thread.objects.get(pk=thread.pk).view_count == 4
+
+
 def test_a_broken_counter_cache_never_breaks_the_page(member_client):
     thread = ThreadFactory()
     with mock.patch("netvaerk.counters._incr", side_effect=ConnectionError("down")):

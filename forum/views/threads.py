@@ -69,7 +69,6 @@ from netvaerk import uploads
 from netvaerk.paging import page_of
 from netvaerk.prepared import Prepared
 from netvaerk.ratelimit import limit_writes, refuse_if_over
-from netvaerk.urlkit import fast_reverse
 
 
 def _login_to_read(request):
@@ -166,7 +165,6 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         post.is_bookmarked = bool(getattr(post, "bookmarked_by_me", False))
         post.thankers = [reaction.user for reaction in post.reaction_list]
         post.thanked_by_me = any(r.user_id == user.pk for r in post.reaction_list)
-        post.urls = _post_urls(post)
         # Links other apps add to each post (forum.extensions.post_actions).
         post.actions = [a for found in post_actions.call(user=user, post=post) for a in found]
     render_posts(request, page.object_list, viewer_is_member=is_member(user))
@@ -191,18 +189,6 @@ def _render_thread(request, thread, page, form, *, draft=None, status=200):
         },
         status=status,
     )
-
-
-def _post_urls(post) -> dict[str, str]:
-    """The addresses a post's footer links to (fast_reverse: some 150 a page)."""
-    return {
-        "history": fast_reverse("forum:post_history", pk=post.pk),
-        "thanks": fast_reverse("forum:toggle_reaction", pk=post.pk),
-        "quote": f"{fast_reverse('forum:reply_create', pk=post.thread_id)}?citat={post.pk}",
-        "edit": fast_reverse("forum:post_edit", pk=post.pk),
-        "bookmark": fast_reverse("forum:toggle_bookmark", pk=post.pk),
-        "accept": fast_reverse("forum:accept_answer", pk=post.pk),
-    }
 
 
 def _follow_level(user, thread) -> str:
