@@ -10,23 +10,22 @@ a value the key does not hold. An edit, a thank-you, a new name or picture, a
 changed role or another language therefore gives another key: nothing is
 invalidated, and no server can show a stale post.
 
-The forms in a post carry the reader's CSRF token: a post is rendered with a
-stand-in token and the page's token is put in when it is used.
+The forms in a post carry the reader's CSRF token (netvaerk.fragments puts
+it in).
 """
 
 import hashlib
 
 from django.core.cache import caches
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from netvaerk.fragments import render_rows
 from netvaerk.urlkit import fast_reverse
 
 POST_TEMPLATE = "forum/_post.html"
 HEADER_TEMPLATE = "forum/_post_header.html"
-_CSRF_STAND_IN = "csrfstandin0000000000000000000000000000000000000000000000000000"
 
 # The post's own values the two templates read (tests/forum/test_fragments.py
 # compares this with the templates).
@@ -55,18 +54,15 @@ POST_FIELDS = (
 AUTHOR_FIELDS = ("pk", "display_name", "handle", "avatar_key", "language", "is_active")
 
 
-def _key(post, viewer_is_member: bool) -> str:
+def _parts(post, viewer_is_member: bool) -> tuple:
     author = post.author
-    parts = (
+    return (
         tuple(getattr(post, name, None) for name in POST_FIELDS),
         tuple(getattr(author, name, None) for name in AUTHOR_FIELDS),
         tuple((thanker.pk, thanker.display_name) for thanker in post.thankers),
         tuple((str(a.label), a.url, a.css_class, str(a.suffix or "")) for a in post.actions),
         viewer_is_member,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
     )
-    return "post:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def post_urls(post) -> dict[str, str]:
@@ -82,28 +78,21 @@ def post_urls(post) -> dict[str, str]:
     }
 
 
+def _prepare(post) -> None:
+    post.urls = post_urls(post)
+
+
 def render_posts(request, posts, *, viewer_is_member: bool) -> None:
-    """Set ``html`` on each post of a page: kept ones from one cache read, the
-    others rendered and kept; the reader's CSRF token put in."""
-    cache = caches["fragments"]
-    keys = {post.pk: _key(post, viewer_is_member) for post in posts}
-    kept = cache.get_many(list(keys.values()))
-    template = None
-    fresh = {}
-    token = None
-    for post in posts:
-        html = kept.get(keys[post.pk])
-        if html is None:
-            template = template or get_template(POST_TEMPLATE)
-            post.urls = post_urls(post)
-            html = template.render({"post": post, "csrf_token": _CSRF_STAND_IN, "request": request})
-            fresh[keys[post.pk]] = html
-        if _CSRF_STAND_IN in html:
-            token = token or get_token(request)
-            html = html.replace(_CSRF_STAND_IN, token)
-        post.html = mark_safe(html)  # noqa: S308 - rendered by our template
-    if fresh:
-        cache.set_many(fresh)
+    """Set ``html`` on each post of a page (netvaerk.fragments.render_rows)."""
+    render_rows(
+        request,
+        posts,
+        template=POST_TEMPLATE,
+        name="post",
+        prefix="post",
+        parts=lambda post: _parts(post, viewer_is_member),
+        prepare=_prepare,
+    )
 
 
 FORM_TEMPLATE = "components/form.html"

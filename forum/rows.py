@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
+from netvaerk.fragments import render_rows
 from netvaerk.templatetags.netvaerk_tags import isolate
 
 
@@ -50,3 +51,51 @@ def add_row_texts(threads, *, list_kind: str, now=None) -> list:
             ngettext("%(counter)s new", "%(counter)s new", new) % {"counter": new} if new else ""
         )
     return threads
+
+
+ROW_TEMPLATE = "forum/_thread_row.html"
+# The thread's own values the row template reads (tests/forum/test_rows.py
+# compares this with the template).
+THREAD_ROW_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "language",
+    "is_pinned",
+    "is_solved",
+    "is_locked",
+    "is_unread",
+    "new_post_count",
+    "row_kind",
+    "row_replies",
+    "row_views",
+    "row_since",
+    "row_new",
+)
+
+
+def _row_parts(thread, show_category: bool, signed_in: bool) -> tuple:
+    author, category = thread.author, thread.category
+    return (
+        tuple(getattr(thread, name, None) for name in THREAD_ROW_FIELDS),
+        (author.pk, author.display_name, author.language),
+        (category.slug, category.name) if show_category else None,
+        tuple((tag.slug, tag.name) for tag in thread.tags.all()),
+        show_category,
+        signed_in,
+    )
+
+
+def render_thread_rows(request, threads, *, show_category: bool) -> None:
+    """Set ``html`` on each thread of a list page, kept rows used again
+    (netvaerk.fragments.render_rows)."""
+    signed_in = bool(request.user.is_authenticated)
+    render_rows(
+        request,
+        threads,
+        template=ROW_TEMPLATE,
+        name="thread",
+        prefix="thread-row",
+        parts=lambda thread: _row_parts(thread, show_category, signed_in),
+        context={"show_category": show_category, "signed_in": signed_in},
+    )

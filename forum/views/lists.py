@@ -21,7 +21,7 @@ from forum.permissions import (
     visible_categories,
     visible_threads,
 )
-from forum.rows import add_row_texts
+from forum.rows import add_row_texts, render_thread_rows
 from forum.views.common import _query_without_page
 from netvaerk.paging import page_of
 
@@ -51,6 +51,7 @@ def _thread_list(request, *, threads, title, intro="", list_kind="latest", categ
             threads = threads.filter(tags__slug=form.cleaned_data["tag"])
     page = page_of(request, threads)
     page.object_list = add_row_texts(page.object_list, list_kind=list_kind)
+    render_thread_rows(request, page.object_list, show_category=category is None)
     return render(
         request,
         "forum/thread_list.html",
