@@ -80,7 +80,7 @@ def _row_parts(thread, show_category: bool, signed_in: bool) -> tuple:
         tuple(getattr(thread, name, None) for name in THREAD_ROW_FIELDS),
         (author.pk, author.display_name, author.language),
         (category.slug, category.name) if show_category else None,
-        tuple((tag.slug, tag.name) for tag in thread.tags.all()),
+        tuple((tag.slug, tag.name) for tag in thread.tag_list),
         show_category,
         signed_in,
     )

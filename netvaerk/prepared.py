@@ -21,6 +21,9 @@ differ from the kept statement with the real values put in: every test that
 opens a page proves the shortcut for the shapes it meets.
 
 Markers are integers (ids) Django passes through unchanged on every backend.
+
+Not for querysets whose SQL depends on anything else that changes (the time,
+a setting read while building): put it in the shape, or do not prepare them.
 """
 
 import copy
@@ -29,6 +32,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
 
 _MARK = -7_318_400_000  # ids are positive: no real value looks like a marker
@@ -39,18 +43,23 @@ class PreparedMismatch(AssertionError):
     """The kept statement differs from the freshly compiled one (check mode)."""
 
 
-def _marker(index: int) -> int:
-    return _MARK - index
+def _marker(index: int, item: int = 0) -> int:
+    return _MARK - index * 100_000 - item
 
 
 def _mark(value, index: int):
-    """The stand-in for one argument: a marked id, or a copy of a model
-    instance whose primary key is marked. Anything else is passed as it is
-    (and must then be part of the shape)."""
+    """The stand-in for one argument: a marked id, a copy of a model instance
+    whose primary key is marked, or a list of marked ids (its length is part
+    of the shape). Anything else is passed as it is (and must then be part of
+    the shape)."""
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
         return _marker(index)
+    if isinstance(value, list | tuple) and all(
+        isinstance(item, int) and not isinstance(item, bool) for item in value
+    ):
+        return [_marker(index, j) for j in range(len(value))]
     if hasattr(value, "_meta") and hasattr(value, "pk"):
         stand_in = copy.copy(value)
         if value.pk is not None:
@@ -59,11 +68,26 @@ def _mark(value, index: int):
     return value
 
 
+def _markers(args, fixed) -> dict[int, tuple[int, int | None]]:
+    """marker -> (argument index, item index or None)."""
+    found = {}
+    for i, value in enumerate(args):
+        if i in fixed or isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int):
+            found[_marker(i)] = (i, None)
+        elif isinstance(value, list | tuple):
+            found.update({_marker(i, j): (i, j) for j in range(len(value))})
+        elif hasattr(value, "_meta") and getattr(value, "pk", None) is not None:
+            found[_marker(i)] = (i, None)
+    return found
+
+
 def _real(value):
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
-    if isinstance(value, int):
-        return value
+    if isinstance(value, list | tuple):
+        return list(value)
     if hasattr(value, "_meta") and hasattr(value, "pk"):
         return value.pk
     return None
@@ -77,17 +101,18 @@ class _Statement:
         self.compiler = compiler
         self.sql = sql
         self.params = tuple(params)
-        # Where each marker sits among the parameters: (position, argument index).
+        # Where each marker sits among the parameters:
+        # (position, argument index, item index or None).
         self.slots = [
-            (position, markers[value])
+            (position, *markers[value])
             for position, value in enumerate(self.params)
             if type(value) is int and value in markers
         ]
 
     def bind(self, reals: list):
         params = list(self.params)
-        for position, index in self.slots:
-            params[position] = reals[index]
+        for position, index, item in self.slots:
+            params[position] = reals[index] if item is None else reals[index][item]
         return params
 
 
@@ -109,13 +134,18 @@ class _BoundQuery:
 class Prepared:
     """A query built by ``build(*args)``, compiled once per ``shape(*args)``.
 
-    Arguments that are ints or model instances are marked (their ids vary
-    freely); every other argument must be reflected in ``shape``.
+    Arguments that are ints, lists of ints or model instances are marked (their
+    ids vary freely; a list's length must be in ``shape``); every other
+    argument, and those whose positions are in ``fixed`` (a slice's bounds,
+    which Django writes into the SQL), must be reflected in ``shape``.
     """
 
-    def __init__(self, build: Callable, shape: Callable = lambda *args: (), *, model=None):
+    def __init__(
+        self, build: Callable, shape: Callable = lambda *args: (), *, model=None, fixed=()
+    ):
         self.build = build
         self.shape = shape
+        self.fixed = frozenset(fixed)
         self.model = model  # for the database router; the default database without
         self._statements: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -125,11 +155,14 @@ class Prepared:
         statement = self._statements.get(key)
         if statement is not None:
             return statement
-        stand_ins = [_mark(value, i) for i, value in enumerate(args)]
-        markers = {_marker(i): i for i, value in enumerate(args) if _real(value) is not None}
+        stand_ins = [value if i in self.fixed else _mark(value, i) for i, value in enumerate(args)]
+        markers = _markers(args, self.fixed)
         queryset = self.build(*stand_ins)
         compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # nothing can match (e.g. `.none()`): no query at all
+            sql, params = None, ()
         statement = _Statement(queryset, compiler, sql, params, markers)
         with self._lock:
             self._statements[key] = statement
@@ -142,6 +175,10 @@ class Prepared:
         if using is None:
             using = router.db_for_read(self.model) if self.model else DEFAULT_DB_ALIAS
         statement = self._statement(args, using)
+        if statement.sql is None:
+            if getattr(settings, "NETVAERK_PREPARED_CHECK", False):
+                self._check_empty(args, using)
+            return statement.queryset.none()
         reals = [_real(value) for value in args]
         params = statement.bind(reals)
         if getattr(settings, "NETVAERK_PREPARED_CHECK", False):
@@ -176,3 +213,13 @@ class Prepared:
                 f"{self.shape(*args)!r} differs from a fresh one.\n"
                 f"kept:  {sql} {params!r}\nfresh: {fresh_sql} {list(fresh_params)!r}"
             )
+
+    def _check_empty(self, args, using) -> None:
+        try:
+            self.build(*args).query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:
+            return
+        raise PreparedMismatch(
+            f"{self.build.__qualname__}: kept as matching nothing for shape "
+            f"{self.shape(*args)!r}, but a fresh one can match rows."
+        )

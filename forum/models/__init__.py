@@ -15,6 +15,7 @@ from forum.models.content import (
     ThreadKind,
     ThreadQuerySet,
     ThreadRead,
+    load_tags,
     load_thanks,
 )
 from forum.models.member import (
@@ -58,5 +59,6 @@ __all__ = [
     "ThreadKind",
     "ThreadQuerySet",
     "ThreadRead",
+    "load_tags",
     "load_thanks",
 ]

@@ -62,8 +62,26 @@ def test_rows_are_kept_and_used_again(member_client, thread):
 
 def test_the_key_holds_everything_the_row_template_reads():
     text = Path(settings.BASE_DIR, "templates", "forum/_thread_row.html").read_text()
-    derived = {"author", "category", "tags", "get_absolute_url"}  # keyed apart
+    derived = {"author", "category", "tag_list", "get_absolute_url"}  # keyed apart
     assert set(re.findall(r"\bthread\.(\w+)", text)) - set(THREAD_ROW_FIELDS) - derived == set()
     assert set(re.findall(r"\bthread\.author\.(\w+)", text)) <= {"display_name", "language"}
     assert set(re.findall(r"\bthread\.category\.(\w+)", text)) <= {"name", "get_absolute_url"}
     assert set(re.findall(r"\btag\.(\w+)", text)) <= {"name", "get_absolute_url"}
+
+
+def test_the_kept_thread_count_follows_new_and_hidden_threads(member_client, thread):
+    from moderation import services as moderation
+
+    def counted():
+        response = member_client.get("/forum/seneste/")
+        return response.context["page_obj"].paginator.count
+
+    before = counted()
+    assert counted() == before  # kept
+    second = services.start_thread(
+        category=thread.category, author=UserFactory(), title="Bogføring af kørsel",
+        kind="question", body="Hvordan?",
+    )  # fmt: skip
+    assert counted() == before + 1
+    moderation.hide_thread(thread=second, actor=UserFactory(), reason="Spam")
+    assert counted() == before
