@@ -86,3 +86,39 @@ def test_a_hidden_menu_entry_is_not_shown(member_client):
         assert "Testlink" not in member_client.get(reverse("home")).text
     finally:
         main_menu.unregister("test.entry")
+
+
+def test_the_kept_header_shows_a_new_name_and_unread_count_at_once(member_client, member):
+    from accounts.models import User
+
+    page = member_client.get("/").content.decode()
+    assert "unread-badge" not in page.split("</header>")[0]
+    member.display_name = "Karen Blixen"
+    member.save(update_fields=["display_name"])
+    User.objects.filter(pk=member.pk).update(unread_notifications=1)  # as a notice does
+    header = member_client.get("/").content.decode().split("</header>")[0]
+    assert "Karen Blixen" in header and "unread-badge" in header
+
+
+def test_kept_header_and_footer_forms_carry_the_pages_csrf_token(client):
+    """Each reader's logout and language forms work, though the header and
+    footer are rendered once and kept."""
+    import re
+
+    from django.test import Client
+
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        reader.force_login(make_user("member"))
+        page = reader.get("/").content.decode()
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert tokens and not any("standin" in token for token in tokens)
+        response = reader.post(
+            reverse("set_language"),
+            {"language": "en", "next": "/", "csrfmiddlewaretoken": tokens[-1]},
+        )
+        assert response.status_code == 302
+        assert (
+            reader.post(reverse("account_logout"), {"csrfmiddlewaretoken": tokens[0]}).status_code
+            == 302
+        )

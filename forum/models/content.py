@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netvaerk.prepared import Prepared
 from netvaerk.urlkit import fast_reverse
 
 POSTS_PER_PAGE = 20
@@ -303,17 +304,24 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+def _tags_of(thread_ids):
+    return (
+        Thread.tags.through.objects.filter(thread_id__in=thread_ids)
+        .order_by("tag__name", "tag_id")
+        .values_list("thread_id", "tag_id", "tag__name", "tag__slug")
+    )
+
+
+# Built once per number of threads (netvaerk.prepared).
+_TAGS_OF = Prepared(_tags_of, lambda thread_ids: len(thread_ids))
+
+
 def load_tags(threads: list) -> None:
     """``thread.tag_list`` (by name) for loaded threads in one small query
     (a prefetch costs Django several times as much to build)."""
     by_thread: dict[int, list] = {thread.pk: [] for thread in threads}
     if by_thread:
-        rows = (
-            Thread.tags.through.objects.filter(thread_id__in=list(by_thread))
-            .order_by("tag__name", "tag_id")
-            .values_list("thread_id", "tag_id", "tag__name", "tag__slug")
-        )
-        for thread_id, tag_id, name, slug in rows:
+        for thread_id, tag_id, name, slug in _TAGS_OF.list(list(by_thread)):
             by_thread[thread_id].append(Tag(pk=tag_id, name=name, slug=slug))
     for thread in threads:
         thread.tag_list = by_thread[thread.pk]

@@ -33,3 +33,56 @@ def site_name():
     from netvaerk.site import current_site
 
     return current_site().name
+
+
+class KeptNode(template.Node):
+    """``{% kept "name" value … %}…{% endkept %}``: the part is rendered once
+    per set of values (with the language and time zone) and kept in the
+    process (netvaerk.fragments); forms in it get the page's CSRF token. Every
+    value the part prints must be among the values."""
+
+    def __init__(self, name: str, values, nodelist):
+        self.name, self.values, self.nodelist = name, values, nodelist
+
+    def render(self, context):
+        from django.core.cache import caches
+        from django.middleware.csrf import get_token
+
+        from netvaerk.fragments import CSRF_STAND_IN, key_of
+
+        values = tuple(_stable(value.resolve(context)) for value in self.values)
+        key = key_of(f"kept-{self.name}", values)
+        cache = caches["fragments"]
+        html = cache.get(key)
+        if html is None:
+            with context.push(csrf_token=CSRF_STAND_IN):
+                html = self.nodelist.render(context)
+            cache.set(key, html)
+        if CSRF_STAND_IN in html:
+            html = html.replace(CSRF_STAND_IN, get_token(context["request"]))
+        return html
+
+
+def _stable(value):
+    """A value as its key part: menu entries by name, lazy texts as text."""
+    from django.utils.functional import Promise
+
+    if isinstance(value, list | tuple):
+        return tuple(_stable(item) for item in value)
+    if isinstance(value, Promise):
+        return str(value)
+    if hasattr(value, "url_name") and hasattr(value, "name"):
+        return (value.name, value.url_name, str(getattr(value, "label", "")))
+    return value
+
+
+@register.tag("kept")
+def do_kept(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a name")
+    name = bits[1].strip("\"'")
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(name, values, nodelist)
