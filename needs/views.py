@@ -19,6 +19,7 @@ from needs.forms import (
     NeedStatusForm,
     SignalForm,
 )
+from needs.fragments import render_cards
 from needs.models import Comment, FollowUpAnswer, FollowUpAsked, NeedStatus
 from needs.permissions import (
     can_answer_follow_up,
@@ -92,6 +93,8 @@ def board(request):
     )()
     page = page_of(request, needs)
     _prepare(request.user, page)
+    here = request.get_full_path()
+    render_cards(request, page.object_list, can_see_people=people, next_url=here)
     query = urlencode({k: v for k, v in chosen.items() if v and k != "page"})
     return render(
         request,
@@ -104,7 +107,7 @@ def board(request):
             "can_post": can_post_need(request.user),
             "can_plan": can_plan(request.user),
             "can_see_people": people,
-            "here": request.get_full_path(),
+            "here": here,
         },
     )
 
