@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from netvaerk.prepared import Prepared
 from netvaerk.urlkit import fast_reverse
 
 MAX_TAGS = 5
@@ -33,12 +34,17 @@ class NeedQuerySet(models.QuerySet):
     def with_tag(self, tag: str):
         return self.filter(Exists(NeedTag.objects.filter(need=OuterRef("pk"), name=tag)))
 
-    def for_listing(self, user=None, *, with_supporters: bool = False):
+    def for_listing(self, user=None, *, with_supporters: bool = False, prefetch: bool = True):
         """What a list shows: author, meetup, tags, whether I support it and,
-        for members, who supports it."""
-        qs = self.select_related("author", "meetup").prefetch_related(
-            Prefetch("tags", queryset=NeedTag.objects.order_by("name"), to_attr="tag_list")
-        )
+        for members, who supports it. With ``prefetch=False`` the tags and the
+        supporters are left to `load_tags_and_supporters` (the board: cheaper)."""
+        qs = self.select_related("author", "meetup")
+        if not prefetch:
+            with_supporters = False
+        else:
+            qs = qs.prefetch_related(
+                Prefetch("tags", queryset=NeedTag.objects.order_by("name"), to_attr="tag_list")
+            )
         if with_supporters:
             qs = qs.prefetch_related(
                 Prefetch(
@@ -301,3 +307,56 @@ class ThreadMeetup(models.Model):
     @property
     def region_label(self) -> str:
         return str(Region(self.region).label) if self.region in Region.values else self.region
+
+
+def _tags_of(need_ids):
+    return NeedTag.objects.filter(need_id__in=need_ids).order_by("name", "pk")
+
+
+def _supports_of(need_ids):
+    return (
+        Support.objects.filter(need_id__in=need_ids)
+        .order_by("created_at", "pk")
+        .values_list("need_id", "member_id", "member__display_name", "member__language")
+    )
+
+
+class Supporter:
+    """A supporter as a card shows them (``support.member``): a name with a link."""
+
+    __slots__ = ("pk", "display_name", "language")
+
+    def __init__(self, pk: int, display_name: str, language: str):
+        self.pk, self.display_name, self.language = pk, display_name, language
+
+    @property
+    def member(self):
+        return self
+
+    def get_absolute_url(self) -> str:
+        return fast_reverse("accounts:member_detail", pk=self.pk)
+
+
+# Built once per number of needs (netvaerk.prepared): a prefetch costs Django
+# several times as much to build as to run.
+_TAGS_OF = Prepared(_tags_of, lambda need_ids: len(need_ids), model=NeedTag)
+_SUPPORTS_OF = Prepared(_supports_of, lambda need_ids: len(need_ids), model=Support)
+
+
+def load_tags_and_supporters(needs: list, *, with_supporters: bool) -> None:
+    """``need.tag_list`` and (``with_supporters``) ``need.support_list`` for
+    loaded needs, as `NeedQuerySet.for_listing` prefetches them (the supporters
+    as `Supporter`: what a card prints of them): one query each."""
+    ids = [need.pk for need in needs]
+    tags: dict[int, list] = {pk: [] for pk in ids}
+    supports: dict[int, list] = {pk: [] for pk in ids}
+    if ids:
+        for tag in _TAGS_OF.list(ids):
+            tags[tag.need_id].append(tag)
+        if with_supporters:
+            for need_id, member_id, name, language in _SUPPORTS_OF.list(ids):
+                supports[need_id].append(Supporter(member_id, name, language))
+    for need in needs:
+        need.tag_list = tags[need.pk]
+        if with_supporters:
+            need.support_list = supports[need.pk]

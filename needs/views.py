@@ -20,7 +20,13 @@ from needs.forms import (
     SignalForm,
 )
 from needs.fragments import render_cards
-from needs.models import Comment, FollowUpAnswer, FollowUpAsked, NeedStatus
+from needs.models import (
+    Comment,
+    FollowUpAnswer,
+    FollowUpAsked,
+    NeedStatus,
+    load_tags_and_supporters,
+)
 from needs.permissions import (
     can_answer_follow_up,
     can_comment_need,
@@ -77,7 +83,7 @@ def board(request):
     form = BoardFilterForm(request.GET or None)
     chosen = form.filters()
     people = can_see_people(request.user)
-    needs = visible_needs(request.user).for_listing(request.user, with_supporters=people)
+    needs = visible_needs(request.user).for_listing(request.user, prefetch=False)
     if chosen["status"] == "all":
         pass
     elif chosen["status"]:
@@ -92,6 +98,8 @@ def board(request):
         chosen["sort"], needs.by_support
     )()
     page = page_of(request, needs)
+    page.object_list = list(page.object_list)
+    load_tags_and_supporters(page.object_list, with_supporters=people)
     _prepare(request.user, page)
     here = request.get_full_path()
     render_cards(request, page.object_list, can_see_people=people, next_url=here)
