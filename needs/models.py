@@ -324,7 +324,7 @@ def _supports_of(need_ids):
 class Supporter:
     """A supporter as a card shows them (``support.member``): a name with a link."""
 
-    __slots__ = ("pk", "display_name", "language")
+    __slots__ = ("display_name", "language", "pk")
 
     def __init__(self, pk: int, display_name: str, language: str):
         self.pk, self.display_name, self.language = pk, display_name, language
