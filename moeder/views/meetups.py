@@ -141,6 +141,11 @@ def _render_detail(request, meetup, *, form=None, status=200):
     if came:  # after a meetup with a check-in, the list says who came
         attending = [r for r in attending if r.checked_in_at]
     listed = attending if managing else [r for r in attending if r.show_in_list]
+    maybe = (
+        []
+        if is_over
+        else [r for r in rsvps if r.answer == Answer.MAYBE and (managing or r.show_in_list)]
+    )
     return render(
         request,
         "moeder/meetup_detail.html",
@@ -156,9 +161,10 @@ def _render_detail(request, meetup, *, form=None, status=200):
             "attendees_heading": (
                 _("Who came") if came else _("Who said yes") if is_over else _("Who is coming")
             ),
-            "maybe": []
-            if is_over
-            else [r for r in rsvps if r.answer == Answer.MAYBE and (managing or r.show_in_list)],
+            "maybe": maybe,
+            # What the kept attendee list and answer form print ({% kept %}).
+            "attendees_key": _attendees_key(user, listed, maybe, managing=managing),
+            "rsvp_form_key": _rsvp_form_key(form, meetup, questions),
             "waiting_count": len(waiting),
             "my_place": waiting.index(mine) + 1 if mine in waiting else None,
             "seats_left": None if meetup.capacity is None else max(meetup.capacity - taken, 0),
@@ -174,6 +180,39 @@ def _render_detail(request, meetup, *, form=None, status=200):
             else None,
         },
         status=status,
+    )
+
+
+def _attendees_key(user, listed, maybe, *, managing: bool) -> tuple:
+    def shown(rsvp):
+        member = rsvp.member
+        return (
+            member.pk,
+            member.display_name,
+            member.language,
+            member.avatar_key,
+            rsvp.guests,
+            rsvp.show_in_list,
+        )
+
+    return (
+        tuple(shown(r) for r in listed),
+        tuple((r.member.pk, r.member.display_name) for r in maybe),
+        managing,
+        is_member(user),  # members see pictures
+    )
+
+
+def _rsvp_form_key(form, meetup, questions) -> tuple | None:
+    """The answer form without data or errors prints the meetup's questions and
+    the initial answers only; None (render it anew) for anything else."""
+    if form is None or form.is_bound:
+        return None
+    return (
+        meetup.pk,
+        meetup.guests_allowed,
+        tuple((q.pk, q.kind, q.text, tuple(q.choices or ()), q.required) for q in questions),
+        tuple(sorted((k, repr(v)) for k, v in form.initial.items())),
     )
 
 

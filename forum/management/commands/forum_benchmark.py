@@ -167,7 +167,8 @@ class Command(BaseCommand):
         now = timezone.now()
         # One long thread with 1,000 posts; the rest spread evenly.
         per_thread = [1000] + [(posts - 1000) // (threads - 1)] * (threads - 1)
-        per_thread[-1] += posts - sum(per_thread)
+        for n in range(posts - sum(per_thread)):  # the rest, one more each from the second
+            per_thread[1 + n % (threads - 1)] += 1
         batch: list[Post] = []
         done = 0
         for start in range(0, threads, 200):
@@ -225,8 +226,12 @@ class Command(BaseCommand):
     def pages(self, category: Category) -> list[tuple[str, str]]:
         """(label, address) of each timed page; the trivial view comes first."""
         threads = Thread.objects.filter(category=category)
-        long_thread = threads.order_by("-reply_count").first()
-        typical = threads.exclude(pk=long_thread.pk).order_by("pk").first()
+        long_thread = threads.order_by("-reply_count", "pk").first()
+        # A full page of 20 posts: another thread that long, else the long one's first.
+        typical = (
+            threads.exclude(pk=long_thread.pk).filter(reply_count__gte=19).order_by("pk").first()
+            or long_thread
+        )
         last_page = (long_thread.reply_count // 20) + 1
         return [
             ("baseline (trivial view)", "/_baseline/"),
@@ -258,6 +263,7 @@ class Command(BaseCommand):
             ROOT_URLCONF="netvaerk.benchmark_urls",
             NETVAERK_RATE_LIMITS={**settings.NETVAERK_RATE_LIMITS, "search": (10**9, 60)},
         ):
+            baseline_url = pages[0][1]
             for label, url in pages:
                 for _ in range(3):  # warm up
                     response = client.get(url)
@@ -266,15 +272,22 @@ class Command(BaseCommand):
                 queries = QueryCounter()  # each request resets connection.queries
                 with connection.execute_wrapper(queries):
                     client.get(url)
-                timings = []
+                # Each request of the page is paired with one of the trivial view
+                # just before it, so a machine that slows down or speeds up
+                # during the run (a shared VM does) moves both sides alike.
+                timings, paired = [], []
                 for _ in range(requests):
+                    started = time.perf_counter()
+                    client.get(baseline_url)
+                    paired.append((time.perf_counter() - started) * 1000)
                     started = time.perf_counter()
                     client.get(url)
                     timings.append((time.perf_counter() - started) * 1000)
                 timings.sort()
                 p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-                results.append((label, statistics.median(timings), p95, len(queries)))
-        baseline = results[0][1]
+                median = statistics.median(timings)
+                ratio = median / statistics.median(paired)
+                results.append((label, median, p95, ratio, len(queries)))
         self.stdout.write("")
         self.stdout.write(
             f"{connection.vendor}, {threads.count():,} threads, "
@@ -283,11 +296,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"| {'page':<24} | median ms | p95 ms | × baseline | queries |")
         self.stdout.write(f"|{'-' * 26}|-----------|--------|------------|---------|")
-        for label, median, p95, count in results:
+        for label, median, p95, ratio, count in results:
             self.stdout.write(
-                f"| {label:<24} | {median:9.1f} | {p95:6.1f} | {median / baseline:10.1f} "
-                f"| {count:7} |"
+                f"| {label:<24} | {median:9.1f} | {p95:6.1f} | {ratio:10.1f} | {count:7} |"
             )
+        self.stdout.write(
+            "× baseline: the page's median over the median of the trivial view's "
+            "requests made alternately with it."
+        )
         self.stdout.write(f"Memory of this process after the run (RSS): {rss_mb():.0f} MB")
 
 
