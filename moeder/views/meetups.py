@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -29,6 +29,7 @@ from moeder.permissions import (
 )
 from netvaerk import uploads
 from netvaerk.paging import form_data, page_of
+from netvaerk.prepared import Prepared
 from netvaerk.ratelimit import limit_writes
 
 
@@ -87,14 +88,21 @@ def mine(request):
     return _list(request, meetups=meetups, title=_("My meetups"), list_kind="mine")
 
 
-def _meetup_or_404(request, pk) -> Meetup:
-    meetup = get_object_or_404(
-        Meetup.objects.select_related("created_by", "thread__category").prefetch_related(
-            Prefetch("hosts", queryset=MeetupHost.objects.select_related("user"))
-        ),
-        pk=pk,
+def _build_meetup_query(pk):
+    return (
+        Meetup.objects.select_related("created_by", "thread__category")
+        .prefetch_related(Prefetch("hosts", queryset=MeetupHost.objects.select_related("user")))
+        .filter(pk=pk)[:1]
     )
-    if not can_view_meetup(request.user, meetup):
+
+
+# Built and compiled once (netvaerk.prepared); who may see it is checked below.
+_MEETUP_QUERY = Prepared(_build_meetup_query, model=Meetup)
+
+
+def _meetup_or_404(request, pk) -> Meetup:
+    meetup = _MEETUP_QUERY.first(int(pk))
+    if meetup is None or not can_view_meetup(request.user, meetup):
         raise Http404
     return meetup
 
