@@ -15,11 +15,26 @@ def synonym_groups() -> list[list[str]]:
     """Every synonym group's words, read at most once a minute per process
     (the search page runs no query for them otherwise). An edit here applies
     at once in this process and within SYNONYMS_SECONDS in the others."""
-    now = time.monotonic()
-    if _synonyms["groups"] is None or now - _synonyms["loaded_at"] > SYNONYMS_SECONDS:
-        _synonyms["groups"] = [s.term_list for s in SearchSynonym.objects.all()]
-        _synonyms["loaded_at"] = now
+    if synonyms_due():
+        remember_synonyms(SearchSynonym.objects.values_list("terms", flat=True))
     return _synonyms["groups"]
+
+
+def synonyms_due() -> bool:
+    """Whether `synonym_groups` would read the table (a caller that queries
+    anyway may fetch them with its own query and `remember_synonyms`)."""
+    loaded = _synonyms["groups"] is not None
+    return not loaded or time.monotonic() - _synonyms["loaded_at"] > SYNONYMS_SECONDS
+
+
+def remember_synonyms(terms) -> None:
+    """Keep the synonym groups from their `terms` texts, as read just now."""
+    _synonyms["groups"] = [split_terms(text) for text in sorted(terms)]
+    _synonyms["loaded_at"] = time.monotonic()
+
+
+def split_terms(terms: str) -> list[str]:
+    return [t.strip() for t in terms.split(",") if t.strip()]
 
 
 def forget_synonyms() -> None:
@@ -51,7 +66,7 @@ class SearchSynonym(models.Model):
 
     @property
     def term_list(self) -> list[str]:
-        return [t.strip() for t in self.terms.split(",") if t.strip()]
+        return split_terms(self.terms)
 
 
 class FailedSearch(models.Model):

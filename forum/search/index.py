@@ -4,10 +4,12 @@ import html
 import re
 
 from django.db import connection, transaction
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from forum.models import Post, SearchRebuild, SearchWord
+from forum.models import Post, SearchRebuild, SearchSynonym, SearchWord
+from forum.models.search import remember_synonyms
 from forum.search.text import (
     STOP_WORDS,
     stemmed_words,
@@ -53,14 +55,33 @@ def compound_parts(words: set[str], vocabulary: set[str]) -> list[str]:
     return parts
 
 
-def vocabulary_for(words: set[str]) -> set[str]:
-    """The known words among the possible parts of `words` (one query)."""
+def vocabulary_for(words: set[str], *, prefix: str = "", synonyms: bool = False) -> set[str]:
+    """The known words among the possible parts of `words`, and those that
+    start with `prefix` (one query). With `synonyms`, the same query also
+    reads the synonym groups (forum.models.search.remember_synonyms): a
+    search then costs one query for both."""
     long_words = {w for w in words if COMPOUND_MIN_LENGTH <= len(w) <= MAX_WORD_LENGTH}
-    if not long_words:
+    if not long_words and not prefix:
         return set()
     candidates = {w[:i] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
     candidates |= {w[i:] for w in long_words for i in range(PART_MIN_LENGTH, len(w))}
-    return set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+    found = Q(word__in=candidates)
+    if prefix:  # a range, so the index on word serves it
+        found |= Q(word__gte=prefix, word__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    rows = SearchWord.objects.filter(found).values_list("word", Value(False)).order_by()
+    if synonyms:
+        rows = rows.union(
+            SearchSynonym.objects.values_list("terms", Value(True)).order_by(), all=True
+        )
+    vocabulary, groups = set(), []
+    for text, is_synonym in rows:
+        if is_synonym:
+            groups.append(text)
+        else:
+            vocabulary.add(text)
+    if synonyms:
+        remember_synonyms(groups)
+    return vocabulary
 
 
 def split_words(words: set[str], vocabulary: set[str] | None = None) -> dict[str, list[str]]:
@@ -139,15 +160,22 @@ def _write_index_words(rows: list[tuple[int, list[str], list[str], list[str]]]) 
                 ],
             )
         elif connection.vendor == "sqlite":
-            cursor.executemany(
-                "DELETE FROM forum_search WHERE rowid = %s", [(row[0],) for row in rows]
-            )
+            ids = [(row[0],) for row in rows]
+            cursor.executemany("DELETE FROM forum_search WHERE rowid = %s", ids)
+            cursor.executemany("DELETE FROM forum_search_heads WHERE rowid = %s", ids)
+            stemmed = [
+                (pk, stemmed_words(title), stemmed_words(tags), stemmed_words(body))
+                for pk, title, tags, body in rows
+            ]
             cursor.executemany(
                 "INSERT INTO forum_search (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
-                [
-                    (pk, stemmed_words(title), stemmed_words(tags), stemmed_words(body))
-                    for pk, title, tags, body in rows
-                ],
+                stemmed,
+            )
+            # First posts' titles and tags once more, alone (ranking the best
+            # title matches among threads only: forum.search.ranking).
+            cursor.executemany(
+                "INSERT INTO forum_search_heads (rowid, title, tags) VALUES (%s, %s, %s)",
+                [(pk, title, tags) for pk, title, tags, _body in stemmed if title or tags],
             )
 
 
@@ -179,9 +207,9 @@ def remove_posts(post_ids: list[int]) -> None:
         Post.objects.filter(pk__in=post_ids).update(search_vector=None, head_vector=None)
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM forum_search WHERE rowid = %s", [(pk,) for pk in post_ids]
-            )
+            ids = [(pk,) for pk in post_ids]
+            cursor.executemany("DELETE FROM forum_search WHERE rowid = %s", ids)
+            cursor.executemany("DELETE FROM forum_search_heads WHERE rowid = %s", ids)
 
 
 def index_posts(post_ids: list[int]) -> None:
@@ -233,9 +261,10 @@ def rebuild_index(*, batch_size: int = 1000, progress=None, restart: bool = Fals
             progress(done, total)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # rows of posts that no longer exist
-            cursor.execute(
-                "DELETE FROM forum_search WHERE rowid NOT IN (SELECT id FROM forum_post)"
-            )
+            for table in ("forum_search", "forum_search_heads"):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM forum_post)"  # noqa: S608
+                )
         elif connection.vendor == "postgresql":
             # The planner needs the new vectors' statistics, the GIN indexes their
             # pending entries merged, and the rewritten rows' old versions go.

@@ -21,6 +21,10 @@ from forum.search.text import (
 class Term:
     words: list[str]
     prefix: bool = False
+    # A prefix term's stems in the index, when known (`expand_prefix`): FTS5
+    # then matches them as plain terms, which it can read newest first and stop,
+    # instead of merging every matching word's list up front.
+    expansions: list[str] = field(default_factory=list)
 
     @property
     def is_phrase(self) -> bool:
@@ -76,6 +80,8 @@ def _fts5_expression(parsed: ParsedQuery, *, columns: str = "") -> str:
     """An FTS5 query; `columns` ("title tags") limits the positive terms to those."""
 
     def term(t: Term) -> str:
+        if t.prefix and t.expansions:
+            return "(" + " OR ".join(f'"{s}"' for s in t.expansions) + ")"
         stems = " ".join(stem(w) for w in t.words)
         return f'"{stems}"' + ("*" if t.prefix else "")
 
@@ -151,6 +157,40 @@ def _post_filters(posts, filters: SearchFilters):
     if filters.date_to:
         posts = posts.filter(created_at__date__lte=filters.date_to)
     return posts
+
+
+# A prefix is expanded from this many letters of its stem, into at most so many stems.
+EXPAND_PREFIX_FROM = 4
+EXPAND_PREFIX_MAX = 64
+
+
+def prefix_stem(parsed: ParsedQuery) -> str:
+    """The stem of the query's prefix term ("" for none or a short one)."""
+    for group in parsed.groups:
+        for term in group:
+            if term.prefix and not term.is_phrase:
+                found = stem(term.words[0])
+                return found if len(found) >= EXPAND_PREFIX_FROM else ""
+    return ""
+
+
+def expand_prefix(parsed: ParsedQuery, vocabulary: set[str]) -> ParsedQuery:
+    """Give the prefix term the stems of the known words that start with it
+    (`vocabulary` holds them all: forum.search.index.vocabulary_for). A stem is
+    the start of its word, so these are all the index terms FTS5's prefix
+    query would find. Too many, or none: FTS5 does the prefix itself."""
+    prefix = prefix_stem(parsed)
+    if not prefix:
+        return parsed
+    stems = sorted({stem(w) for w in vocabulary if w.startswith(prefix)} | {prefix})
+    stems = [s for s in stems if s.startswith(prefix)]
+    if len(stems) > EXPAND_PREFIX_MAX:
+        return parsed
+    for group in parsed.groups:
+        for term in group:
+            if term.prefix and not term.is_phrase:
+                term.expansions = stems
+    return parsed
 
 
 def split_compounds(parsed: ParsedQuery, splits: dict[str, list[str]]) -> ParsedQuery:

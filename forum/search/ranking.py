@@ -8,9 +8,9 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from forum.models import FailedSearch, Post
-from forum.models.search import synonym_groups
+from forum.models.search import synonym_groups, synonyms_due
 from forum.permissions import visible_threads
-from forum.search.index import split_words
+from forum.search.index import split_words, vocabulary_for
 from forum.search.query import (
     ParsedQuery,
     SearchFilters,
@@ -18,8 +18,10 @@ from forum.search.query import (
     _post_filters,
     _threads,
     _tsquery,
+    expand_prefix,
     expand_synonyms,
     parse_query,
+    prefix_stem,
     split_compounds,
 )
 from forum.search.text import (
@@ -37,7 +39,12 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     parsed = parse_query(text)
     if not parsed.is_empty:
         words = {t.words[0] for group in parsed.groups for t in group if not t.is_phrase}
-        parsed = split_compounds(parsed, split_words(words))
+        # On SQLite the prefix term is expanded against the same vocabulary query.
+        prefix = prefix_stem(parsed) if connection.vendor == "sqlite" else ""
+        vocabulary = vocabulary_for(words, prefix=prefix, synonyms=synonyms_due())
+        parsed = split_compounds(parsed, split_words(words, vocabulary))
+        if prefix:
+            parsed = expand_prefix(parsed, vocabulary)
         parsed = expand_synonyms(parsed, synonym_groups())
     if parsed.is_empty:
         return [], parsed
@@ -98,18 +105,27 @@ def _narrowing(filters: SearchFilters) -> bool:
 
 def _sqlite_candidates(parsed: ParsedQuery):
     """Two cheap candidate sets instead of ranking every match: the best title
-    and tag matches (few: one first post per thread) and the newest body
-    matches, so a common word costs about as much as a rare one."""
+    and tag matches (ranked among the threads' first posts only, in their own
+    small table forum_search_heads) and the newest body matches, so a common
+    word costs about as much as a rare one."""
     expression = _fts5_expression(parsed)
-    heads_expression = _fts5_expression(parsed, columns="title tags")
+    if parsed.excluded:
+        # An excluded word anywhere in the post rules it out: the whole table.
+        heads_table = "forum_search"
+        heads_expression = _fts5_expression(parsed, columns="title tags")
+        heads_rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
+    else:
+        heads_table = "forum_search_heads"
+        heads_expression = expression
+        heads_rank = "bm25(forum_search_heads, 10.0, 5.0)"
     rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
     # One statement for both sets (each its own subquery, so each keeps its
     # ORDER BY and LIMIT; for the newest, FTS5 walks the index in rowid order
     # and stops at the limit).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, score FROM (SELECT rowid, -{rank} AS score FROM forum_search "  # noqa: S608
-            f"WHERE forum_search MATCH %s ORDER BY {rank} LIMIT %s) "
+            f"SELECT rowid, score FROM (SELECT rowid, -{heads_rank} AS score "  # noqa: S608
+            f"FROM {heads_table} WHERE {heads_table} MATCH %s ORDER BY {heads_rank} LIMIT %s) "
             f"UNION ALL SELECT rowid, score FROM (SELECT rowid, -{rank} AS score "
             "FROM forum_search WHERE forum_search MATCH %s ORDER BY rowid DESC LIMIT %s)",
             [heads_expression, MAX_CANDIDATES, expression, MAX_CANDIDATES],

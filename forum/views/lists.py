@@ -17,11 +17,13 @@ from forum.models import (
     Thread,
     load_tags,
 )
+from forum.models.content import category_choices
 from forum.permissions import (
     can_manage_categories,
     can_start_thread,
     moderates_something,
     reachable_threads,
+    read_levels,
     thread_access_shape,
     visible_categories,
     visible_threads,
@@ -134,7 +136,7 @@ def _thread_list(request, *, threads, title, intro="", list_kind="latest", categ
             "list_kind": list_kind,
             "category": category,
             "tag": tag,
-            "categories": visible_categories(request.user).ordered()
+            "categories": category_choices(read_levels(request.user))
             if list_kind in ("unanswered", "unsolved")
             else None,
             "can_start": category is None or can_start_thread(request.user, category),

@@ -7,9 +7,8 @@ from forum.extensions import search_panels
 from forum.forms import (
     SearchForm,
 )
-from forum.permissions import (
-    visible_categories,
-)
+from forum.models.content import category_choices
+from forum.permissions import read_levels
 from forum.search import (
     SearchFilters,
     posts_for_page,
@@ -31,7 +30,7 @@ def search(request):
     context = {
         "form": form,
         "text": text,
-        "categories": visible_categories(request.user).ordered(),
+        "categories": category_choices(read_levels(request.user)),
         "query": _query_without_page(request),
     }
     if text:

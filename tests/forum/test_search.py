@@ -214,6 +214,7 @@ def test_rebuild_index_restores_search(member, corpus, capsys):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM forum_search")
+            cursor.execute("DELETE FROM forum_search_heads")
     else:
         from forum.models import Post
 
