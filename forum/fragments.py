@@ -124,3 +124,23 @@ def reply_form_html(form) -> str | None:
         form.initial["submission_key"] = real
         cache.set(key, html)
     return mark_safe(html.replace(_KEY_STAND_IN, form.initial.get("submission_key", "")))  # noqa: S308
+
+
+HIT_TEMPLATE = "forum/_search_hit.html"
+
+
+def _hit_parts(post) -> tuple:
+    thread = post.thread
+    return (
+        (post.pk, post.language, post.created_at, str(post.snippet)),
+        (thread.pk, thread.title, thread.language, thread.is_solved, thread.reply_count),
+        thread.category.name,
+        (post.author.pk, post.author.display_name, post.author.language),
+    )
+
+
+def render_hits(request, posts) -> None:
+    """Set ``html`` on each search hit of a page (its snippet is in the key)."""
+    render_rows(
+        request, posts, template=HIT_TEMPLATE, name="post", prefix="search-hit", parts=_hit_parts
+    )

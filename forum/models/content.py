@@ -328,7 +328,7 @@ class PostQuerySet(models.QuerySet):
     def for_thread_page(self):
         """The posts of a thread page with their authors; ``load_thanks`` adds
         who thanked them (one query, only when a post on the page has thanks)."""
-        return self.select_related("author").order_by("number")
+        return self.select_related("author").defer(*SEARCH_COLUMNS).order_by("number")
 
     def with_bookmarked_by(self, user):
         """``post.bookmarked_by_me`` for ``user``, in the same query."""
@@ -349,6 +349,10 @@ def _tags_of(thread_ids):
 
 # Built once per number of threads (netvaerk.prepared).
 _TAGS_OF = Prepared(_tags_of, lambda thread_ids: len(thread_ids))
+
+
+# PostgreSQL's full-text vectors on forum_post (large; only search reads them, in SQL).
+SEARCH_COLUMNS = ("search_vector", "head_vector")
 
 
 def load_tags(threads: list) -> None:

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from forum.models import FailedSearch, Post
+from forum.models.content import SEARCH_COLUMNS
 from forum.models.search import synonym_groups, synonyms_due
 from forum.permissions import visible_threads
 from forum.search.index import split_words, vocabulary_for
@@ -183,7 +184,11 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
 
 def posts_for_page(ids: list[int]):
     """The posts of one result page, in the given order, with what a hit shows."""
-    by_id = Post.objects.select_related("thread", "thread__category", "author").in_bulk(ids)
+    by_id = (
+        Post.objects.select_related("thread", "thread__category", "author")
+        .defer(*SEARCH_COLUMNS)
+        .in_bulk(ids)
+    )
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -32,6 +32,11 @@ _START, _STOP = "\x02", "\x03"  # never in a post: control characters are stripp
 _HEADLINE_OPTIONS = f'StartSel="{_START}", StopSel="{_STOP}", MaxWords=35, MinWords=15, ShortWord=2'
 
 
+# ts_headline reads the whole text it is given: the start of a long post is
+# enough for a snippet (a match further on shows the post's first words).
+HEADLINE_CHARS = 5000
+
+
 def _headlines(posts: list[Post], parsed: ParsedQuery) -> dict[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -41,7 +46,7 @@ def _headlines(posts: list[Post], parsed: ParsedQuery) -> dict[int, str]:
                 _tsquery(parsed),
                 _HEADLINE_OPTIONS,
                 [post.pk for post in posts],
-                [_plain(strip_tags(post.body_html)) for post in posts],
+                [_plain(strip_tags(post.body_html))[:HEADLINE_CHARS] for post in posts],
             ],
         )
         rows = cursor.fetchall()

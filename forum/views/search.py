@@ -7,6 +7,7 @@ from forum.extensions import search_panels
 from forum.forms import (
     SearchForm,
 )
+from forum.fragments import render_hits
 from forum.models.content import category_choices
 from forum.permissions import read_levels
 from forum.search import (
@@ -47,6 +48,7 @@ def search(request):
         highlighted = snippets(hits, parsed)
         for post in hits:
             post.snippet = highlighted.get(post.pk, "")
+        render_hits(request, hits)
         context.update(
             {
                 "searched": True,

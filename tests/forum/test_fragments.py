@@ -156,3 +156,35 @@ def test_the_kept_reply_form_is_the_form_with_a_fresh_submission_key(
     assert reply_form_html(form) == render_to_string("components/form.html", {"form": form})
     drafted = ReplyForm(initial={"body": "Mit udkast"})
     assert reply_form_html(drafted) is None  # a draft's text is rendered as usual
+
+
+def test_search_hits_and_form_show_changes_at_once(member_client, thread_and_reply):
+    thread, _reply = thread_and_reply
+    url = reverse("forum:search")
+    assert "Moms ved salg til EU" in member_client.get(url, {"q": "moms"}).content.decode()
+    thread.title = "Moms ved salg til Norge"
+    thread.save(update_fields=["title"])
+    page = member_client.get(url, {"q": "moms"}).content.decode()
+    assert "Moms ved salg til Norge" in page
+    assert 'value="moms"' in page
+    assert 'value="skat"' in member_client.get(url, {"q": "skat"}).content.decode()
+
+
+def test_the_hit_key_holds_everything_the_template_reads():
+    text = Path(settings.BASE_DIR, "templates", "forum/_search_hit.html").read_text()
+    assert set(re.findall(r"\bpost\.(\w+)", text)) <= {
+        "thread",
+        "get_absolute_url",
+        "language",
+        "snippet",
+        "author",
+        "created_at",
+    }
+    assert set(re.findall(r"\bpost\.thread\.(\w+)", text)) <= {
+        "is_solved",
+        "language",
+        "title",
+        "category",
+        "reply_count",
+    }
+    assert set(re.findall(r"\bpost\.author\.(\w+)", text)) <= {"language", "display_name"}
