@@ -1,6 +1,7 @@
 """Finding and ranking: the one entry point search_posts, similar threads, failed searches."""
 
 import math
+from dataclasses import astuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, connection, transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from forum.models import FailedSearch, Post
 from forum.models.content import SEARCH_COLUMNS
 from forum.models.search import synonym_groups, synonyms_due
-from forum.permissions import visible_threads
+from forum.permissions import thread_access_shape, visible_threads
 from forum.search.index import split_words, vocabulary_for
 from forum.search.query import (
     ParsedQuery,
@@ -31,6 +32,7 @@ from forum.search.text import (
     words_of,
 )
 from netvaerk import counters
+from netvaerk.prepared import Prepared
 
 
 def search_posts(user, text: str, filters: SearchFilters | None = None):
@@ -148,19 +150,12 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
     if fetched:  # narrowing filters were applied in SQL with the text match
         rows = list(fetched.values())
         allowed_threads = set(
-            _threads(user, filters)
-            .filter(pk__in={row[2] for row in rows})
-            .values_list("pk", flat=True)
+            _ALLOWED_THREADS.list(user, _padded({row[2] for row in rows}), filters)
         )
         rows = [row for row in rows if row[2] in allowed_threads]
     else:
         # One query: each candidate's thread is checked by its key (no scan).
-        allowed = _threads(user, filters).filter(pk=OuterRef("thread_id"))
-        rows = list(
-            _post_filters(Post.objects.filter(pk__in=list(base)), filters)
-            .filter(Exists(allowed))
-            .values_list("pk", "created_at", "thread_id", "thread__accepted_post_id")
-        )
+        rows = _CANDIDATE_ROWS.list(user, _padded(base), filters)
     now = timezone.now()
     scored = []
     for pk, created_at, thread_id, accepted_id in rows:
@@ -180,6 +175,40 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
         seen: set[int] = set()
         scored = [row for row in scored if not (row[3] in seen or seen.add(row[3]))]
     return [row[2] for row in scored]
+
+
+def _allowed_threads(user, thread_ids, filters: SearchFilters):
+    return _threads(user, filters).filter(pk__in=thread_ids).values_list("pk", flat=True)
+
+
+def _candidate_rows(user, post_ids, filters: SearchFilters):
+    allowed = _threads(user, filters).filter(pk=OuterRef("thread_id"))
+    return (
+        _post_filters(Post.objects.filter(pk__in=post_ids), filters)
+        .filter(Exists(allowed))
+        .values_list("pk", "created_at", "thread_id", "thread__accepted_post_id")
+    )
+
+
+def _search_shape(user, ids, filters: SearchFilters) -> tuple:
+    return (thread_access_shape(user), len(ids), astuple(filters))
+
+
+# Built once per kind of reader, number of candidates (padded, see `_padded`)
+# and filters (netvaerk.prepared): for a thousand ids Django's building and
+# compiling cost more than the query.
+_ALLOWED_THREADS = Prepared(_allowed_threads, _search_shape)
+_CANDIDATE_ROWS = Prepared(_candidate_rows, _search_shape)
+_PAD_SIZES = (25, 100, 250, 500, 1000, 2000)
+
+
+def _padded(ids) -> list[int]:
+    """`ids` (distinct) filled up with -1, -2, … (never ids; distinct, as Django
+    drops repeated values from IN) to the next of a few lengths, so that few
+    statements serve every search."""
+    ids = list(ids)
+    size = next((n for n in _PAD_SIZES if n >= len(ids)), len(ids))
+    return ids + [-n for n in range(1, size - len(ids) + 1)]
 
 
 def posts_for_page(ids: list[int]):
