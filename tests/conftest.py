@@ -133,7 +133,6 @@ def _mails_link_absolutely():
 def _fresh_counters():
     from django.core.cache import caches
 
-    from forum.models.content import forget_category_choices
     from forum.models.search import forget_synonyms
     from netvaerk import counters
 
@@ -141,7 +140,6 @@ def _fresh_counters():
     caches["counters"].clear()
     caches["fragments"].clear()
     forget_synonyms()  # the process keeps them a minute; a test's rollback does not say so
-    forget_category_choices()
     yield
 
 

@@ -1,7 +1,5 @@
 """Categories, tags, threads and posts (with their revisions and category moderators)."""
 
-import time
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -18,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forum.models import memos
 from netvaerk.prepared import Prepared
 from netvaerk.urlkit import fast_reverse
 
@@ -117,39 +116,15 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        forget_category_choices()
+        memos.forget()
 
     def get_absolute_url(self):
         return fast_reverse("forum:category_detail", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        forget_category_choices()
+        memos.forget()
         return result
-
-
-CATEGORY_CHOICES_SECONDS = 60
-_category_choices: dict = {}  # read levels -> (loaded at, [(slug, name)])
-
-
-def category_choices(levels) -> list[tuple[str, str]]:
-    """(slug, name) of the categories readable at `levels`, in order, for the
-    filters of search and lists: read at most once a minute per process (a
-    page runs no query for them otherwise). A change applies at once in this
-    process and within CATEGORY_CHOICES_SECONDS in the others."""
-    key = tuple(levels)
-    now = time.monotonic()
-    loaded = _category_choices.get(key)
-    if loaded is None or now - loaded[0] > CATEGORY_CHOICES_SECONDS:
-        choices = list(
-            Category.objects.filter(read_access__in=key).ordered().values_list("slug", "name")
-        )
-        loaded = _category_choices[key] = (now, choices)
-    return loaded[1]
-
-
-def forget_category_choices() -> None:
-    _category_choices.clear()
 
 
 class Tag(models.Model):

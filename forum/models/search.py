@@ -1,44 +1,25 @@
 """What search keeps beside the posts: synonyms, failed searches, the
 vocabulary for compound words and rebuild progress."""
 
-import time
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-SYNONYMS_SECONDS = 60
-_synonyms: dict = {"loaded_at": 0.0, "groups": None}
+from forum.models import memos
 
 
 def synonym_groups() -> list[list[str]]:
     """Every synonym group's words, read at most once a minute per process
-    (the search page runs no query for them otherwise). An edit here applies
-    at once in this process and within SYNONYMS_SECONDS in the others."""
-    if synonyms_due():
-        remember_synonyms(SearchSynonym.objects.values_list("terms", flat=True))
-    return _synonyms["groups"]
+    (forum.models.memos)."""
+    return memos.synonym_groups()
 
 
-def synonyms_due() -> bool:
-    """Whether `synonym_groups` would read the table (a caller that queries
-    anyway may fetch them with its own query and `remember_synonyms`)."""
-    loaded = _synonyms["groups"] is not None
-    return not loaded or time.monotonic() - _synonyms["loaded_at"] > SYNONYMS_SECONDS
-
-
-def remember_synonyms(terms) -> None:
-    """Keep the synonym groups from their `terms` texts, as read just now."""
-    _synonyms["groups"] = [split_terms(text) for text in sorted(terms)]
-    _synonyms["loaded_at"] = time.monotonic()
+def forget_synonyms() -> None:
+    memos.forget()
 
 
 def split_terms(terms: str) -> list[str]:
     return [t.strip() for t in terms.split(",") if t.strip()]
-
-
-def forget_synonyms() -> None:
-    _synonyms["groups"] = None
 
 
 class SearchSynonym(models.Model):

@@ -4,12 +4,11 @@ import html
 import re
 
 from django.db import connection, transaction
-from django.db.models import Q, Value
+from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from forum.models import Post, SearchRebuild, SearchSynonym, SearchWord
-from forum.models.search import remember_synonyms
+from forum.models import Post, SearchRebuild, SearchWord, memos
 from forum.search.text import (
     STOP_WORDS,
     stemmed_words,
@@ -55,11 +54,11 @@ def compound_parts(words: set[str], vocabulary: set[str]) -> list[str]:
     return parts
 
 
-def vocabulary_for(words: set[str], *, prefix: str = "", synonyms: bool = False) -> set[str]:
+def vocabulary_for(words: set[str], *, prefix: str = "") -> set[str]:
     """The known words among the possible parts of `words`, and those that
-    start with `prefix` (one query). With `synonyms`, the same query also
-    reads the synonym groups (forum.models.search.remember_synonyms): a
-    search then costs one query for both."""
+    start with `prefix` (one query). When the synonyms and categories kept
+    in the process are due (forum.models.memos), the same query reads them:
+    a search then costs one query for all."""
     long_words = {w for w in words if COMPOUND_MIN_LENGTH <= len(w) <= MAX_WORD_LENGTH}
     if not long_words and not prefix:
         return set()
@@ -68,20 +67,17 @@ def vocabulary_for(words: set[str], *, prefix: str = "", synonyms: bool = False)
     found = Q(word__in=candidates)
     if prefix:  # a range, so the index on word serves it
         found |= Q(word__gte=prefix, word__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
-    rows = SearchWord.objects.filter(found).values_list("word", Value(False)).order_by()
-    if synonyms:
-        rows = rows.union(
-            SearchSynonym.objects.values_list("terms", Value(True)).order_by(), all=True
-        )
-    vocabulary, groups = set(), []
-    for text, is_synonym in rows:
-        if is_synonym:
-            groups.append(text)
-        else:
-            vocabulary.add(text)
-    if synonyms:
-        remember_synonyms(groups)
-    return vocabulary
+    number = IntegerField()
+    rows = (
+        SearchWord.objects.filter(found)
+        .order_by()
+        .values_list(Value("w"), "word", Value(""), Value(""), Value(0, output_field=number))
+    )
+    if memos.due():
+        rows = rows.union(*memos.row_querysets(), all=True)
+        rows = list(rows)
+        memos.remember(rows)
+    return {text for kind, text, *_rest in rows if kind == "w"}
 
 
 def split_words(words: set[str], vocabulary: set[str] | None = None) -> dict[str, list[str]]:

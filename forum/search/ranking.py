@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from forum.models import FailedSearch, Post
 from forum.models.content import SEARCH_COLUMNS
-from forum.models.search import synonym_groups, synonyms_due
+from forum.models.search import synonym_groups
 from forum.permissions import thread_access_shape, visible_threads
 from forum.search.index import split_words, vocabulary_for
 from forum.search.query import (
@@ -44,7 +44,7 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
         words = {t.words[0] for group in parsed.groups for t in group if not t.is_phrase}
         # On SQLite the prefix term is expanded against the same vocabulary query.
         prefix = prefix_stem(parsed) if connection.vendor == "sqlite" else ""
-        vocabulary = vocabulary_for(words, prefix=prefix, synonyms=synonyms_due())
+        vocabulary = vocabulary_for(words, prefix=prefix)
         parsed = split_compounds(parsed, split_words(words, vocabulary))
         if prefix:
             parsed = expand_prefix(parsed, vocabulary)
@@ -89,7 +89,9 @@ def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
 
 
 # What ranking needs of a candidate, fetched with it on PostgreSQL.
-_RANK_FIELDS = ("pk", "rank", "created_at", "thread_id", "thread__accepted_post_id")
+# (The threads' accepted answers come with the permission check: joining the
+# threads here made PostgreSQL hash the whole thread table.)
+_RANK_FIELDS = ("pk", "rank", "created_at", "thread_id")
 
 
 RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0]  # D, C (body), B (tags), A (title)
@@ -148,11 +150,10 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
         if fields:
             fetched[pk] = (pk, *fields)
     if fetched:  # narrowing filters were applied in SQL with the text match
-        rows = list(fetched.values())
-        allowed_threads = set(
-            _ALLOWED_THREADS.list(user, _padded({row[2] for row in rows}), filters)
+        allowed = dict(
+            _ALLOWED_THREADS.list(user, _padded({row[2] for row in fetched.values()}), filters)
         )
-        rows = [row for row in rows if row[2] in allowed_threads]
+        rows = [(*row, allowed[row[2]]) for row in fetched.values() if row[2] in allowed]
     else:
         # One query: each candidate's thread is checked by its key (no scan).
         rows = _CANDIDATE_ROWS.list(user, _padded(base), filters)
@@ -178,7 +179,7 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
 
 
 def _allowed_threads(user, thread_ids, filters: SearchFilters):
-    return _threads(user, filters).filter(pk__in=thread_ids).values_list("pk", flat=True)
+    return _threads(user, filters).filter(pk__in=thread_ids).values_list("pk", "accepted_post_id")
 
 
 def _candidate_rows(user, post_ids, filters: SearchFilters):

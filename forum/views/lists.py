@@ -17,7 +17,7 @@ from forum.models import (
     Thread,
     load_tags,
 )
-from forum.models.content import category_choices
+from forum.models.memos import category_choices
 from forum.permissions import (
     can_manage_categories,
     can_start_thread,

@@ -8,7 +8,7 @@ from forum.forms import (
     SearchForm,
 )
 from forum.fragments import render_hits
-from forum.models.content import category_choices
+from forum.models.memos import category_choices
 from forum.permissions import read_levels
 from forum.search import (
     SearchFilters,
