@@ -103,16 +103,30 @@ class _Statement:
         self.params = tuple(params)
         # Where each marker sits among the parameters:
         # (position, argument index, item index or None).
-        self.slots = [
-            (position, *markers[value])
-            for position, value in enumerate(self.params)
-            if type(value) is int and value in markers
-        ]
+        self.slots = []
+        for position, value in enumerate(self.params):
+            if type(value) is int and value in markers:
+                self.slots.append((position, *markers[value]))
+            elif (
+                isinstance(value, list | tuple)
+                and value
+                and all(type(v) is int and v in markers for v in value)
+            ):
+                # A whole list as one value (a PostgreSQL array): the argument's list.
+                indexes = [markers[v] for v in value]
+                index = indexes[0][0]
+                if indexes == [(index, j) for j in range(len(value))]:
+                    self.slots.append((position, index, "list"))
 
     def bind(self, reals: list):
         params = list(self.params)
         for position, index, item in self.slots:
-            params[position] = reals[index] if item is None else reals[index][item]
+            if item is None:
+                params[position] = reals[index]
+            elif item == "list":
+                params[position] = list(reals[index])
+            else:
+                params[position] = reals[index][item]
         return params
 
 
