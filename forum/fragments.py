@@ -129,18 +129,32 @@ def reply_form_html(form) -> str | None:
 HIT_TEMPLATE = "forum/_search_hit.html"
 
 
-def _hit_parts(post) -> tuple:
+def _hit_parts(post, query: str) -> tuple:
     thread = post.thread
     return (
-        (post.pk, post.language, post.created_at, str(post.snippet)),
+        (post.pk, post.version, post.state, post.language, post.created_at, query),
         (thread.pk, thread.title, thread.language, thread.is_solved, thread.reply_count),
         thread.category.name,
         (post.author.pk, post.author.display_name, post.author.language),
     )
 
 
-def render_hits(request, posts) -> None:
-    """Set ``html`` on each search hit of a page (its snippet is in the key)."""
+def render_hits(request, posts, parsed, make_snippets) -> None:
+    """Set ``html`` on each search hit of a page. A hit's snippet follows from
+    its text (the post's version) and the query, so only hits rendered anew
+    get one: ``make_snippets(posts, parsed)`` for those only."""
+
+    def add_snippets(missing):
+        found = make_snippets(missing, parsed)
+        for post in missing:
+            post.snippet = found.get(post.pk, "")
+
     render_rows(
-        request, posts, template=HIT_TEMPLATE, name="post", prefix="search-hit", parts=_hit_parts
+        request,
+        posts,
+        template=HIT_TEMPLATE,
+        name="post",
+        prefix="search-hit",
+        parts=lambda post: _hit_parts(post, repr(parsed)),
+        prepare_many=add_snippets,
     )

@@ -40,17 +40,23 @@ def render_rows(
     prefix: str,
     parts: Callable,
     prepare: Callable | None = None,
+    prepare_many: Callable | None = None,
     context: dict | None = None,
 ) -> None:
     """Set ``row.html`` on each row: kept ones from one cache read, the others
     rendered with ``{name: row, "request": request, "csrf_token": …, **context}``
     and kept. ``parts(row)`` returns the values the template reads;
     ``prepare(row)`` runs before a row is rendered anew (links and the like
-    that a kept row does not need)."""
+    that a kept row does not need); ``prepare_many(rows)`` once with all the
+    rows to be rendered anew (say, one query for them all)."""
     rows = list(rows)
     cache = caches["fragments"]
     keys = [key_of(prefix, parts(row)) for row in rows]
     kept = cache.get_many(keys)
+    if prepare_many is not None:
+        missing = [row for row, key in zip(rows, keys, strict=True) if key not in kept]
+        if missing:
+            prepare_many(missing)
     compiled = None
     fresh = {}
     token = None

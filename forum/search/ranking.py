@@ -222,12 +222,19 @@ def _padded(ids) -> list[int]:
 
 def posts_for_page(ids: list[int]):
     """The posts of one result page, in the given order, with what a hit shows."""
-    by_id = (
+    by_id = {post.pk: post for post in _PAGE_POSTS.list(list(dict.fromkeys(ids)))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _page_posts(ids):
+    return (
         Post.objects.select_related("thread", "thread__category", "author")
         .defer(*SEARCH_COLUMNS)
-        .in_bulk(ids)
+        .filter(pk__in=ids)
     )
-    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+_PAGE_POSTS = Prepared(_page_posts, lambda ids: len(ids), model=Post)
 
 
 def similar_threads(user, title: str, *, limit: int = 5):

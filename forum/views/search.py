@@ -45,10 +45,7 @@ def search(request):
             record_failed_search(text)
         page = page_of(request, ids)
         hits = posts_for_page(list(page.object_list))
-        highlighted = snippets(hits, parsed)
-        for post in hits:
-            post.snippet = highlighted.get(post.pk, "")
-        render_hits(request, hits)
+        render_hits(request, hits, parsed, snippets)
         context.update(
             {
                 "searched": True,

@@ -188,3 +188,14 @@ def test_the_hit_key_holds_everything_the_template_reads():
         "reply_count",
     }
     assert set(re.findall(r"\bpost\.author\.(\w+)", text)) <= {"language", "display_name"}
+
+
+def test_an_edited_text_gives_a_new_snippet_at_once(member_client, thread_and_reply):
+    _thread, reply = thread_and_reply
+    url = reverse("forum:search")
+    services.edit_post(post=reply, editor=reply.author, body="Kassekredit hos banken.")
+    page = member_client.get(url, {"q": "kassekredit "}).content.decode()
+    assert "<mark>Kassekredit</mark> hos banken." in page
+    services.edit_post(post=reply, editor=reply.author, body="Kassekredit hos sparekassen.")
+    page = member_client.get(url, {"q": "kassekredit "}).content.decode()
+    assert "<mark>Kassekredit</mark> hos sparekassen." in page
