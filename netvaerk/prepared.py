@@ -210,6 +210,22 @@ class Prepared:
         queryset._db = using
         return queryset
 
+    def sql(self, *args, using: str | None = None) -> tuple[str, list] | None:
+        """The kept statement with ``args`` bound, as (SQL, params), to use as
+        a subquery in hand-written SQL; None when it can match nothing."""
+        if using is None:
+            using = router.db_for_read(self.model) if self.model else DEFAULT_DB_ALIAS
+        statement = self._statement(args, using)
+        check = getattr(settings, "NETVAERK_PREPARED_CHECK", False)
+        if statement.sql is None:
+            if check:
+                self._check_empty(args, using)
+            return None
+        params = statement.bind([_real(value) for value in args])
+        if check:
+            self._check(args, using, statement.sql, params)
+        return statement.sql, params
+
     def list(self, *args, using: str | None = None) -> list:
         return list(self.queryset(*args, using=using))
 

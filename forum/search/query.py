@@ -76,11 +76,12 @@ def parse_query(text: str) -> ParsedQuery:
     return parsed
 
 
-def _fts5_expression(parsed: ParsedQuery, *, columns: str = "") -> str:
-    """An FTS5 query; `columns` ("title tags") limits the positive terms to those."""
+def _fts5_expression(parsed: ParsedQuery, *, columns: str = "", expanded: bool = True) -> str:
+    """An FTS5 query; `columns` ("title tags") limits the positive terms to those;
+    `expanded=False` leaves a prefix to FTS5 (cheaper in a small table)."""
 
     def term(t: Term) -> str:
-        if t.prefix and t.expansions:
+        if t.prefix and t.expansions and expanded:
             return "(" + " OR ".join(f'"{s}"' for s in t.expansions) + ")"
         stems = " ".join(stem(w) for w in t.words)
         return f'"{stems}"' + ("*" if t.prefix else "")

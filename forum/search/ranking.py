@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import astuple
+from datetime import UTC, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, connection, transaction
@@ -53,10 +54,16 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     if parsed.is_empty:
         return [], parsed
     if connection.vendor == "postgresql":
-        candidates = _postgres_candidates(user, parsed, filters)
-    else:
-        candidates = _sqlite_candidates(parsed)
-    return _rank(candidates, user, filters), parsed
+        return _rank(_postgres_candidates(user, parsed, filters), user, filters), parsed
+    if filters.author or filters.date_from or filters.date_to:
+        return _rank(_sqlite_candidates(parsed), user, filters), parsed
+    # The candidates with what ranking needs, the permission check done in the
+    # same statement (filters of the post itself take the path above).
+    allowed = _VISIBLE_THREAD_IDS.sql(user, filters)
+    if allowed is None:  # no thread could be shown
+        return [], parsed
+    checked = _sqlite_candidates(parsed, allowed_threads=allowed)
+    return _rank(checked, user, filters, checked=True), parsed
 
 
 def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
@@ -109,11 +116,24 @@ def _narrowing(filters: SearchFilters) -> bool:
     )
 
 
-def _sqlite_candidates(parsed: ParsedQuery):
+def _visible_thread_ids(user, filters: SearchFilters):
+    return _threads(user, filters).values("pk")
+
+
+# The threads a reader may see hits in, as a subquery (netvaerk.prepared).
+_VISIBLE_THREAD_IDS = Prepared(
+    _visible_thread_ids, lambda user, filters: (thread_access_shape(user), astuple(filters))
+)
+
+
+def _sqlite_candidates(parsed: ParsedQuery, *, allowed_threads=None):
     """Two cheap candidate sets instead of ranking every match: the best title
     and tag matches (ranked among the threads' first posts only, in their own
     small table forum_search_heads) and the newest body matches, so a common
-    word costs about as much as a rare one."""
+    word costs about as much as a rare one. (pk, score) rows; with
+    `allowed_threads` (a subquery's SQL and params, or None for none) only
+    posts in those threads, as (pk, score, created_at, thread_id, accepted
+    answer of the thread) rows."""
     expression = _fts5_expression(parsed)
     if parsed.excluded:
         # An excluded word anywhere in the post rules it out: the whole table.
@@ -122,24 +142,44 @@ def _sqlite_candidates(parsed: ParsedQuery):
         heads_rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
     else:
         heads_table = "forum_search_heads"
-        heads_expression = expression
+        heads_expression = _fts5_expression(parsed, expanded=False)
         heads_rank = "bm25(forum_search_heads, 10.0, 5.0)"
     rank = "bm25(forum_search, 10.0, 5.0, 1.0)"
     # One statement for both sets (each its own subquery, so each keeps its
     # ORDER BY and LIMIT; for the newest, FTS5 walks the index in rowid order
     # and stops at the limit).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, score FROM (SELECT rowid, -{heads_rank} AS score "  # noqa: S608
-            f"FROM {heads_table} WHERE {heads_table} MATCH %s ORDER BY {heads_rank} LIMIT %s) "
-            f"UNION ALL SELECT rowid, score FROM (SELECT rowid, -{rank} AS score "
-            "FROM forum_search WHERE forum_search MATCH %s ORDER BY rowid DESC LIMIT %s)",
-            [heads_expression, MAX_CANDIDATES, expression, MAX_CANDIDATES],
+    sql = (
+        f"SELECT rowid, score FROM (SELECT rowid, -{heads_rank} AS score "  # noqa: S608
+        f"FROM {heads_table} WHERE {heads_table} MATCH %s ORDER BY {heads_rank} LIMIT %s) "
+        f"UNION ALL SELECT rowid, score FROM (SELECT rowid, -{rank} AS score "
+        "FROM forum_search WHERE forum_search MATCH %s ORDER BY rowid DESC LIMIT %s)"
+    )
+    params = [heads_expression, MAX_CANDIDATES, expression, MAX_CANDIDATES]
+    if allowed_threads is not None:
+        threads_sql, threads_params = allowed_threads
+        sql = (
+            "SELECT c.rowid, c.score, p.created_at, p.thread_id, t.accepted_post_id "  # noqa: S608
+            f"FROM ({sql}) AS c JOIN forum_post AS p ON p.id = c.rowid "
+            "JOIN forum_thread AS t ON t.id = p.thread_id "
+            f"WHERE p.thread_id IN ({threads_sql})"
         )
-        return cursor.fetchall()
+        params += list(threads_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if allowed_threads is None:
+        return rows
+    return [(pk, score, _utc(created), *rest) for pk, score, created, *rest in rows]
 
 
-def _rank(candidates, user, filters: SearchFilters) -> list[int]:
+def _utc(stored) -> datetime:
+    """A datetime as SQLite returns it to plain SQL (text, in UTC)."""
+    if isinstance(stored, datetime):
+        return stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def _rank(candidates, user, filters: SearchFilters, *, checked: bool = False) -> list[int]:
     """Apply permissions and filters to the text matches, then order them:
     text relevance, boosted for accepted answers, solved threads and recency.
     Candidates are (pk, score) pairs, or come with the ranking fields already
@@ -150,7 +190,9 @@ def _rank(candidates, user, filters: SearchFilters) -> list[int]:
         base[pk] = max(float(score), base.get(pk, float("-inf")))
         if fields:
             fetched[pk] = (pk, *fields)
-    if fetched:  # narrowing filters were applied in SQL with the text match
+    if checked:  # permissions checked and ranking fields fetched with the match
+        rows = list(fetched.values())
+    elif fetched:  # narrowing filters were applied in SQL with the text match
         allowed = dict(
             _ALLOWED_THREADS.list(user, _padded({row[2] for row in fetched.values()}), filters)
         )
