@@ -27,6 +27,7 @@ a setting read while building): put it in the shape, or do not prepare them.
 """
 
 import copy
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
 
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
 _MARK = -7_318_400_000  # ids are positive: no real value looks like a marker
 MAX_SHAPES = 256
 
@@ -225,6 +227,30 @@ class Prepared:
         if check:
             self._check(args, using, statement.sql, params)
         return statement.sql, params
+
+    def correlated_sql(self, *args, columns: dict[int, str], using: str | None = None):
+        """As `sql`, with the value of each argument index in ``columns`` (an
+        int) replaced by an outer query's column, e.g. ``{1: "p.thread_id"}``:
+        a subquery for EXISTS, run per outer row by its keys."""
+        found = self.sql(*args, using=using)
+        if found is None:
+            return None
+        sql, params = found
+        statement = self._statement(args, using or DEFAULT_DB_ALIAS)
+        pieces = _PLACEHOLDER.split(sql)
+        if len(pieces) != len(params) + 1:
+            raise PreparedMismatch(f"{self.build.__qualname__}: placeholders and values differ")
+        by_position = {pos: index for pos, index, item in statement.slots if item is None}
+        out, kept = [pieces[0]], []
+        for position, value in enumerate(params):
+            index = by_position.get(position)
+            if index in columns:
+                out.append(columns[index])
+            else:
+                out.append("%s")
+                kept.append(value)
+            out.append(pieces[position + 1])
+        return "".join(out), kept
 
     def list(self, *args, using: str | None = None) -> list:
         return list(self.queryset(*args, using=using))

@@ -75,3 +75,25 @@ def test_the_kept_statements_are_bounded(monkeypatch):
     for bottom in range(6):
         query.list(bottom)
     assert len(query._statements) == 3
+
+
+def test_a_correlated_subquery_checks_each_outer_row():
+    from django.db import connection
+
+    mine, theirs = UserFactory(), UserFactory()
+    PostFactory(thread=ThreadFactory(author=mine))
+    PostFactory(thread=ThreadFactory(author=theirs))
+    expected = list(
+        Post.objects.filter(thread__author=mine).order_by("pk").values_list("pk", flat=True)
+    )
+    query = Prepared(
+        lambda user, thread_id: Thread.objects.filter(author=user, pk=thread_id).values("pk")
+    )
+    sql, params = query.correlated_sql(mine, 1, columns={1: "p.thread_id"})
+    assert "p.thread_id" in sql and len(params) == sql.count("%s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id FROM forum_post AS p WHERE EXISTS ({sql}) ORDER BY p.id", params
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    assert found == expected and expected

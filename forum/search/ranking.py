@@ -59,7 +59,7 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
         return _rank(_sqlite_candidates(parsed), user, filters), parsed
     # The candidates with what ranking needs, the permission check done in the
     # same statement (filters of the post itself take the path above).
-    allowed = _VISIBLE_THREAD_IDS.sql(user, filters)
+    allowed = _VISIBLE_THREAD.correlated_sql(user, 1, filters, columns={1: "p.thread_id"})
     if allowed is None:  # no thread could be shown
         return [], parsed
     checked = _sqlite_candidates(parsed, allowed_threads=allowed)
@@ -116,13 +116,14 @@ def _narrowing(filters: SearchFilters) -> bool:
     )
 
 
-def _visible_thread_ids(user, filters: SearchFilters):
-    return _threads(user, filters).values("pk")
+def _visible_thread(user, thread_id, filters: SearchFilters):
+    return _threads(user, filters).filter(pk=thread_id).values("pk")
 
 
-# The threads a reader may see hits in, as a subquery (netvaerk.prepared).
-_VISIBLE_THREAD_IDS = Prepared(
-    _visible_thread_ids, lambda user, filters: (thread_access_shape(user), astuple(filters))
+# Whether a reader may see hits in a thread, as a subquery checked per hit by
+# the thread's key (netvaerk.prepared; the thread id becomes p.thread_id).
+_VISIBLE_THREAD = Prepared(
+    _visible_thread, lambda user, thread_id, filters: (thread_access_shape(user), astuple(filters))
 )
 
 
@@ -131,9 +132,9 @@ def _sqlite_candidates(parsed: ParsedQuery, *, allowed_threads=None):
     and tag matches (ranked among the threads' first posts only, in their own
     small table forum_search_heads) and the newest body matches, so a common
     word costs about as much as a rare one. (pk, score) rows; with
-    `allowed_threads` (a subquery's SQL and params, or None for none) only
-    posts in those threads, as (pk, score, created_at, thread_id, accepted
-    answer of the thread) rows."""
+    `allowed_threads` (the SQL and params of a subquery that finds the thread
+    p.thread_id if the reader may see it) only posts in such threads, as
+    (pk, score, created_at, thread_id, accepted answer of the thread) rows."""
     expression = _fts5_expression(parsed)
     if parsed.excluded:
         # An excluded word anywhere in the post rules it out: the whole table.
@@ -157,11 +158,14 @@ def _sqlite_candidates(parsed: ParsedQuery, *, allowed_threads=None):
     params = [heads_expression, MAX_CANDIDATES, expression, MAX_CANDIDATES]
     if allowed_threads is not None:
         threads_sql, threads_params = allowed_threads
+        # The matches first (materialised: else SQLite repeats the thread
+        # check inside each half of the UNION), then their posts and threads.
         sql = (
-            "SELECT c.rowid, c.score, p.created_at, p.thread_id, t.accepted_post_id "  # noqa: S608
-            f"FROM ({sql}) AS c JOIN forum_post AS p ON p.id = c.rowid "
+            f"WITH c (rowid, score) AS MATERIALIZED ({sql}) "  # noqa: S608
+            "SELECT c.rowid, c.score, p.created_at, p.thread_id, t.accepted_post_id "
+            "FROM c JOIN forum_post AS p ON p.id = c.rowid "
             "JOIN forum_thread AS t ON t.id = p.thread_id "
-            f"WHERE p.thread_id IN ({threads_sql})"
+            f"WHERE EXISTS ({threads_sql})"
         )
         params += list(threads_params)
     with connection.cursor() as cursor:
