@@ -157,7 +157,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=20000;"
             "PRAGMA temp_store=MEMORY;"
-            "PRAGMA cache_size=-20000;"
+            "PRAGMA cache_size=-8000;"
         ),
     }
 
