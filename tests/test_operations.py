@@ -209,11 +209,12 @@ def test_redis_cache_shares_rate_limits_and_sessions(settings, client, member):
     except redis.exceptions.ConnectionError:
         pytest.skip(f"no Redis at {url}")
     settings.CACHES = {
+        **settings.CACHES,  # the per-process ones (fragments, counters) stay
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"netvaerk-test-{os.getpid()}",
-        }
+        },
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.NETVAERK_RATE_LIMITS = {**settings.NETVAERK_RATE_LIMITS, "search": (2, 60)}
