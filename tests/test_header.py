@@ -122,3 +122,14 @@ def test_kept_header_and_footer_forms_carry_the_pages_csrf_token(client):
             reader.post(reverse("account_logout"), {"csrfmiddlewaretoken": tokens[0]}).status_code
             == 302
         )
+
+
+def test_each_page_carries_its_own_csp_nonce(client):
+    """The kept header and footer hold no nonce: each response's htmx tag has
+    the nonce of that response's Content-Security-Policy."""
+    import re
+
+    for _ in range(2):
+        response = client.get("/")
+        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
