@@ -1,4 +1,5 @@
-"""Rendered posts of the thread page kept in the process (cache "fragments").
+"""Rendered posts of the thread page, its empty reply form and search hits,
+kept in the process (cache "fragments", netvaerk.fragments).
 
 A post looks the same to every reader for whom the same things hold: its
 text and dates, its thanks, and what the reader may do with it (thank, quote,
@@ -14,14 +15,11 @@ The forms in a post carry the reader's CSRF token (netvaerk.fragments puts
 it in).
 """
 
-import hashlib
-
 from django.core.cache import caches
 from django.template.loader import get_template
-from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from netvaerk.fragments import render_rows
+from netvaerk.fragments import key_of, render_rows
 from netvaerk.urlkit import fast_reverse
 
 POST_TEMPLATE = "forum/_post.html"
@@ -112,9 +110,8 @@ def reply_form_html(form) -> str | None:
         tuple(form.fields),
         tuple(sorted(attrs.items())),
         str(form.fields["attachments"].help_text),
-        translation.get_language(),
     )
-    key = "reply-form:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = key_of("reply-form", parts)  # with the language
     cache = caches["fragments"]
     html = cache.get(key)
     if html is None:

@@ -166,6 +166,11 @@ class Prepared:
         self._statements: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    def _using(self, using: str | None) -> str:
+        if using is not None:
+            return using
+        return router.db_for_read(self.model) if self.model else DEFAULT_DB_ALIAS
+
     def _statement(self, args, using) -> _Statement:
         key = (using, connections[using].vendor, self.shape(*args))
         statement = self._statements.get(key)
@@ -188,8 +193,7 @@ class Prepared:
 
     def queryset(self, *args, using: str | None = None):
         """An unevaluated QuerySet that runs the kept statement with ``args``."""
-        if using is None:
-            using = router.db_for_read(self.model) if self.model else DEFAULT_DB_ALIAS
+        using = self._using(using)
         statement = self._statement(args, using)
         if statement.sql is None:
             if getattr(settings, "NETVAERK_PREPARED_CHECK", False):
@@ -215,8 +219,7 @@ class Prepared:
     def sql(self, *args, using: str | None = None) -> tuple[str, list] | None:
         """The kept statement with ``args`` bound, as (SQL, params), to use as
         a subquery in hand-written SQL; None when it can match nothing."""
-        if using is None:
-            using = router.db_for_read(self.model) if self.model else DEFAULT_DB_ALIAS
+        using = self._using(using)
         statement = self._statement(args, using)
         check = getattr(settings, "NETVAERK_PREPARED_CHECK", False)
         if statement.sql is None:
@@ -232,11 +235,12 @@ class Prepared:
         """As `sql`, with the value of each argument index in ``columns`` (an
         int) replaced by an outer query's column, e.g. ``{1: "p.thread_id"}``:
         a subquery for EXISTS, run per outer row by its keys."""
+        using = self._using(using)
         found = self.sql(*args, using=using)
         if found is None:
             return None
         sql, params = found
-        statement = self._statement(args, using or DEFAULT_DB_ALIAS)
+        statement = self._statement(args, using)
         pieces = _PLACEHOLDER.split(sql)
         if len(pieces) != len(params) + 1:
             raise PreparedMismatch(f"{self.build.__qualname__}: placeholders and values differ")
