@@ -28,7 +28,7 @@ from django.utils.text import slugify
 
 from accounts.models import EmailFrequency, User
 from forum.models import Category, Post, Tag, Thread, ThreadKind
-from forum.search.index import index_documents
+from forum.search.index import index_documents, tidy_index
 from forum.services import thread_slug
 from imports.models import REPORT_LIST_LIMIT, ImportedAuthor, ImportedItem, ImportRun, RunState
 from imports.sources import Author, Entry, Report
@@ -502,6 +502,8 @@ def run_import(
             run.save()
         raise
     writer._save_progress()
+    if not dry_run:
+        tidy_index()  # the batches' many small index segments merged into one
     run.state = RunState.DONE
     run.seconds += time.monotonic() - started
     run.finished_at = timezone.now()

@@ -11,13 +11,16 @@ from forum.models import State
 from forum.permissions import can_moderate, is_listed_thread, read_levels
 
 
-def visible_cards(user, qs=None):
+def visible_cards(user, qs=None, *, levels=None):
+    """Cards all of whose source threads `user` may read (or a reader of
+    `levels`, the category access levels, when given)."""
     from viden.models import Card, CardSource
 
     qs = Card.objects.all() if qs is None else qs
+    levels = read_levels(user) if levels is None else levels
     sources = CardSource.objects.filter(card=OuterRef("pk"))
     unreadable = sources.filter(
-        ~Q(thread__state=State.PUBLISHED) | ~Q(thread__category__read_access__in=read_levels(user))
+        ~Q(thread__state=State.PUBLISHED) | ~Q(thread__category__read_access__in=levels)
     )
     return qs.filter(Exists(sources)).exclude(Exists(unreadable))
 

@@ -6,7 +6,9 @@ section, the header menu and the member's data. Registered by VidenConfig.ready(
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from forum.permissions import read_levels
 from netvaerk.extensions import MenuEntry, Panel
+from netvaerk.prepared import Prepared
 from viden.matching import stems as _stems
 from viden.models import Card, CardSource
 from viden.permissions import can_make_card, visible_cards
@@ -22,11 +24,7 @@ def matching_cards(user, text: str, *, limit: int = SHOWN) -> list[Card]:
     wanted = _stems(text)
     if not wanted:
         return []
-    cards = list(
-        visible_cards(user)
-        .only("pk", "title", "review_by", "match_words")
-        .order_by("-updated_at", "-pk")[:CANDIDATES]
-    )
+    cards = _NEWEST_CARDS.list(tuple(read_levels(user)))
     need = min(2, len(wanted))
     scored = []
     for card in cards:
@@ -34,6 +32,19 @@ def matching_cards(user, text: str, *, limit: int = SHOWN) -> list[Card]:
         if score >= need:
             scored.append((-score, card.title.lower(), card))
     return [card for *_key, card in sorted(scored, key=lambda row: row[:2])[:limit]]
+
+
+def _newest_cards(levels: tuple[str, ...]):
+    return (
+        visible_cards(None, levels=levels)
+        .only("pk", "title", "review_by", "match_words")
+        .order_by("-updated_at", "-pk")[:CANDIDATES]
+    )
+
+
+# Built and compiled once per set of readable levels (netvaerk.prepared): the
+# cards beside every search and similar-threads list.
+_NEWEST_CARDS = Prepared(_newest_cards, lambda levels: levels, model=Card)
 
 
 def thread_cards_known(*, user, **_objects) -> dict:

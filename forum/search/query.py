@@ -160,9 +160,11 @@ def _post_filters(posts, filters: SearchFilters):
     return posts
 
 
-# A prefix is expanded from this many letters of its stem, into at most so many stems.
+# A prefix is expanded from this many letters of its stem, into at most so many
+# stems. (Measured at 200,000 posts, index merged: 306 stems cost FTS5 9 ms as
+# plain terms and 41 ms as its own prefix query; 50 to 100 stems 2 to 3 ms against 9 to 15.)
 EXPAND_PREFIX_FROM = 4
-EXPAND_PREFIX_MAX = 64
+EXPAND_PREFIX_MAX = 400
 
 
 def prefix_stem(parsed: ParsedQuery) -> str:

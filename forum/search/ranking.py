@@ -2,16 +2,15 @@
 
 import math
 from dataclasses import astuple
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import BooleanField, Exists, F, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from forum.models import FailedSearch, Post
-from forum.models.content import SEARCH_COLUMNS
 from forum.models.search import synonym_groups
 from forum.permissions import thread_access_shape, visible_threads
 from forum.search.index import split_words, vocabulary_for
@@ -62,23 +61,21 @@ def search_posts(user, text: str, filters: SearchFilters | None = None):
     allowed = _VISIBLE_THREAD.correlated_sql(user, 1, filters, columns={1: "p.thread_id"})
     if allowed is None:  # no thread could be shown
         return [], parsed
-    checked = _sqlite_candidates(parsed, allowed_threads=allowed)
-    return _rank(checked, user, filters, checked=True), parsed
+    now = timezone.now()
+    checked = _sqlite_candidates(parsed, allowed_threads=allowed, now=now)
+    return _rank(checked, user, filters, checked=True, now=now), parsed
 
 
 def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
     """As on SQLite, two cheap candidate sets instead of ranking every match:
     the best title and tag matches (their own small vector and GIN index) and
     the newest matches. Narrowing filters are applied in SQL first."""
-    posts = Post.objects.all()
-    if _narrowing(filters):
-        posts = _post_filters(posts.filter(thread__in=_threads(user, filters)), filters)
+    if not _narrowing(filters):
+        return _postgres_text_candidates(_tsquery(parsed), excluded=bool(parsed.excluded))
+    posts = _post_filters(Post.objects.filter(thread__in=_threads(user, filters)), filters)
     query = SearchQuery(_tsquery(parsed), search_type="raw", config="danish")
     head_matches = posts.filter(head_vector=query)
     if parsed.excluded:
-        # An excluded word in the body still rules the post out. (Without
-        # exclusions a title match is a match of the whole post, and reading
-        # the big body vectors of every title match would cost.)
         head_matches = head_matches.filter(search_vector=query)
     heads = (
         head_matches.annotate(rank=SearchRank(F("head_vector"), query, weights=RANK_WEIGHTS))
@@ -94,6 +91,42 @@ def _postgres_candidates(user, parsed: ParsedQuery, filters: SearchFilters):
     )
     # One query for both sets (a PostgreSQL UNION ALL keeps each one's limit).
     return list(recent.union(heads, all=True))
+
+
+# Both candidate sets of an unfiltered search in one statement, written out:
+# the same query as the ORM's above, without building and compiling it for
+# every search. The newest matches are limited before they are ranked (ranking
+# reads each post's vector again), the title matches ranked among themselves.
+_TSQUERY = "to_tsquery('danish'::regconfig, %s)"
+_PG_CANDIDATES = (
+    "(SELECT p.id, ts_rank(%s::float4[], p.search_vector, {q}), p.created_at, p.thread_id "
+    "FROM forum_post AS p WHERE p.id IN (SELECT n.id FROM forum_post AS n "
+    "WHERE n.search_vector @@ {q} ORDER BY n.id DESC LIMIT %s)) "
+    "UNION ALL "
+    "(SELECT h.id, ts_rank(%s::float4[], h.head_vector, {q}) AS rank, h.created_at, h.thread_id "
+    "FROM forum_post AS h WHERE h.head_vector @@ {q}{excluded} "
+    "ORDER BY rank DESC, h.id DESC LIMIT %s)"
+)
+
+
+def _postgres_text_candidates(tsquery: str, *, excluded: bool) -> list[tuple]:
+    """(pk, rank, created_at, thread_id) rows of both sets. An excluded word
+    in the body still rules a title match out (without exclusions a title
+    match is a match of the whole post, and reading the big body vectors of
+    every title match would cost)."""
+    sql = _PG_CANDIDATES.format(
+        q=_TSQUERY, excluded=f" AND h.search_vector @@ {_TSQUERY}" if excluded else ""
+    )
+    # In the order of their %s: the newest set's rank weights and query, its
+    # match and limit; the title set's weights and query, its match (and the
+    # exclusion), its limit.
+    params = [RANK_WEIGHTS, tsquery, tsquery, MAX_CANDIDATES, RANK_WEIGHTS, tsquery, tsquery]
+    if excluded:
+        params.append(tsquery)
+    params.append(MAX_CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # What ranking needs of a candidate, fetched with it on PostgreSQL.
@@ -127,14 +160,15 @@ _VISIBLE_THREAD = Prepared(
 )
 
 
-def _sqlite_candidates(parsed: ParsedQuery, *, allowed_threads=None):
+def _sqlite_candidates(parsed: ParsedQuery, *, allowed_threads=None, now=None):
     """Two cheap candidate sets instead of ranking every match: the best title
     and tag matches (ranked among the threads' first posts only, in their own
     small table forum_search_heads) and the newest body matches, so a common
     word costs about as much as a rare one. (pk, score) rows; with
     `allowed_threads` (the SQL and params of a subquery that finds the thread
     p.thread_id if the reader may see it) only posts in such threads, as
-    (pk, score, created_at, thread_id, accepted answer of the thread) rows."""
+    (pk, score, created_at as text, age in days at `now`, thread_id, accepted
+    answer of the thread) rows."""
     expression = _fts5_expression(parsed)
     if parsed.excluded:
         # An excluded word anywhere in the post rules it out: the whole table.
@@ -160,65 +194,70 @@ def _sqlite_candidates(parsed: ParsedQuery, *, allowed_threads=None):
         threads_sql, threads_params = allowed_threads
         # The matches first (materialised: else SQLite repeats the thread
         # check inside each half of the UNION), then their posts and threads.
+        # The creation time as its stored text (UTC, sorts as the time does;
+        # a thousand rows made into datetimes cost more than the query) and
+        # the post's age in whole days, counted from `now`.
         sql = (
             f"WITH c (rowid, score) AS MATERIALIZED ({sql}) "  # noqa: S608
-            "SELECT c.rowid, c.score, p.created_at, p.thread_id, t.accepted_post_id "
+            "SELECT c.rowid, c.score, p.created_at || '', "
+            "CAST(julianday(%s) - julianday(p.created_at) AS INTEGER), "
+            "p.thread_id, t.accepted_post_id "
             "FROM c JOIN forum_post AS p ON p.id = c.rowid "
             "JOIN forum_thread AS t ON t.id = p.thread_id "
             f"WHERE EXISTS ({threads_sql})"
         )
-        params += list(threads_params)
+        params += [now.astimezone(UTC).replace(tzinfo=None).isoformat(" "), *threads_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if allowed_threads is None:
-        return rows
-    return [(pk, score, _utc(created), *rest) for pk, score, created, *rest in rows]
+        return cursor.fetchall()
 
 
-def _utc(stored) -> datetime:
-    """A datetime as SQLite returns it to plain SQL (text, in UTC)."""
-    if isinstance(stored, datetime):
-        return stored if stored.tzinfo else stored.replace(tzinfo=UTC)
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
-
-
-def _rank(candidates, user, filters: SearchFilters, *, checked: bool = False) -> list[int]:
+def _rank(
+    candidates, user, filters: SearchFilters, *, checked: bool = False, now=None
+) -> list[int]:
     """Apply permissions and filters to the text matches, then order them:
     text relevance, boosted for accepted answers, solved threads and recency.
     Candidates are (pk, score) pairs, or come with the ranking fields already
-    (PostgreSQL). The queries are driven by primary keys (no category scans)."""
+    (PostgreSQL), or `checked`: permissions checked and each row with its
+    creation time (as sortable text) and age in days (SQLite). The queries are
+    driven by primary keys (no category scans)."""
+    now = now or timezone.now()
     base: dict[int, float] = {}
     fetched: dict[int, tuple] = {}
     for pk, score, *fields in candidates:
-        base[pk] = max(float(score), base.get(pk, float("-inf")))
+        score = float(score)
+        if pk not in base or score > base[pk]:
+            base[pk] = score
         if fields:
             fetched[pk] = (pk, *fields)
-    if checked:  # permissions checked and ranking fields fetched with the match
-        rows = list(fetched.values())
-    elif fetched:  # narrowing filters were applied in SQL with the text match
-        allowed = dict(
-            _ALLOWED_THREADS.list(user, _padded({row[2] for row in fetched.values()}), filters)
-        )
-        rows = [(*row, allowed[row[2]]) for row in fetched.values() if row[2] in allowed]
+    if checked:  # (pk, created, age in days, thread, accepted) already
+        rows = fetched.values()
     else:
-        # One query: each candidate's thread is checked by its key (no scan).
-        rows = _CANDIDATE_ROWS.list(user, _padded(base), filters)
-    now = timezone.now()
+        if fetched:  # narrowing filters were applied in SQL with the text match
+            allowed = dict(
+                _ALLOWED_THREADS.list(user, _padded({row[2] for row in fetched.values()}), filters)
+            )
+            found = [(*row, allowed[row[2]]) for row in fetched.values() if row[2] in allowed]
+        else:
+            # One query: each candidate's thread is checked by its key (no scan).
+            found = _CANDIDATE_ROWS.list(user, _padded(base), filters)
+        rows = [
+            (pk, created_at, (now - created_at).days, thread_id, accepted_id)
+            for pk, created_at, thread_id, accepted_id in found
+        ]
     scored = []
-    for pk, created_at, thread_id, accepted_id in rows:
-        score = float(base[pk])
+    for pk, created_at, age_days, thread_id, accepted_id in rows:
+        score = base[pk]
         if accepted_id == pk:
             score *= 1.5
         elif accepted_id is not None:
             score *= 1.15
-        age_days = max((now - created_at).days, 0)
-        score *= 1 + 0.25 * math.exp(-age_days / 180)
+        score *= 1 + 0.25 * math.exp(-max(age_days, 0) / 180)
         scored.append((score, created_at, pk, thread_id))
     if filters.sort == "newest":
         scored.sort(key=lambda row: (row[1], row[2]), reverse=True)
     else:
-        scored.sort(key=lambda row: (row[0], row[1], row[2]), reverse=True)
+        scored.sort(reverse=True)  # score, then creation time, then id
     if filters.unit == "threads":
         seen: set[int] = set()
         scored = [row for row in scored if not (row[3] in seen or seen.add(row[3]))]
@@ -228,12 +267,16 @@ def _rank(candidates, user, filters: SearchFilters, *, checked: bool = False) ->
 def _allowed_threads(user, thread_ids, filters: SearchFilters):
     # PostgreSQL: the ids as one array value (a thousand placeholders cost
     # psycopg more to prepare than the query costs to run).
-    ids = (
-        RawSQL("SELECT unnest(%s::bigint[])", (thread_ids,))
-        if connection.vendor == "postgresql"
-        else thread_ids
-    )
-    return _threads(user, filters).filter(pk__in=ids).values_list("pk", "accepted_post_id")
+    threads = _threads(user, filters)
+    if connection.vendor == "postgresql":
+        # `= ANY(array)`: an index scan of the threads' keys (an IN over
+        # unnest() made the planner hash the whole thread table).
+        threads = threads.filter(
+            RawSQL('"forum_thread"."id" = ANY(%s::bigint[])', (thread_ids,), BooleanField())
+        )
+    else:
+        threads = threads.filter(pk__in=thread_ids)
+    return threads.values_list("pk", "accepted_post_id")
 
 
 def _candidate_rows(user, post_ids, filters: SearchFilters):
@@ -272,10 +315,31 @@ def posts_for_page(ids: list[int]):
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+# What a hit shows and its snippet reads (forum/fragments.py `_hit_parts`,
+# templates/forum/_search_hit.html): twenty whole posts with their threads,
+# categories and authors cost more to make into objects than to read.
+HIT_FIELDS = (
+    "version",
+    "state",
+    "language",
+    "created_at",
+    "body_html",
+    "thread__title",
+    "thread__slug",
+    "thread__language",
+    "thread__accepted_post_id",
+    "thread__reply_count",
+    "thread__category__name",
+    "thread__category__slug",
+    "author__display_name",
+    "author__language",
+)
+
+
 def _page_posts(ids):
     return (
         Post.objects.select_related("thread", "thread__category", "author")
-        .defer(*SEARCH_COLUMNS)
+        .only(*HIT_FIELDS)
         .filter(pk__in=ids)
     )
 

@@ -1,7 +1,8 @@
 """The periodic jobs, for cron or a systemd timer (deploy/netvaerk-*.timer).
 
     manage.py run_periodic daily     # daily summaries by mail, knowledge card reminders
-    manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts
+    manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts,
+                                     # the search index's segments merged (SQLite)
     manage.py run_periodic mail      # replies by e-mail (fetch_mail), every few minutes
     manage.py run_periodic relay     # the help relay: unanswered questions (every 10 minutes)
     manage.py run_periodic counters  # thread views and failed searches gathered in the cache
@@ -23,6 +24,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from forum.search.index import tidy_index
 from kaffe import services as coffee_services
 from letters import services as letter_services
 from mailin.fetch import fetch as fetch_mail
@@ -61,6 +63,8 @@ def run_cleanup(command: BaseCommand) -> None:
         f"Pruned task results older than 14 days, {sessions} expired sessions, "
         f"{counts} expired rate counts."
     )
+    if tidy_index():
+        command.stdout.write("Merged the search index's segments.")
 
 
 def run_mail(command: BaseCommand) -> None:
