@@ -12,7 +12,6 @@ enqueues it again for letters still sending: it goes on where it stopped.
 
 from dataclasses import dataclass, field
 
-import css_inline
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
@@ -174,6 +173,10 @@ def render_html(letter: Letter, found: Pieces, *, unsubscribe_url: str, email: b
                 "email": email,
             },
         )
+    # Imported here: only the worker that sends letters needs it (a few MB
+    # in every web process otherwise).
+    import css_inline
+
     return css_inline.inline(html)
 
 

@@ -202,7 +202,7 @@ if REDIS_URL:
     CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-c"}
 else:
     CACHES["counters"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "netvaerk.cachebackends.CounterFileCache",
         "LOCATION": os.environ.get(
             "NETVAERK_COUNTER_DIR",
             # One folder per database, so two checkouts never count into each other.
@@ -213,11 +213,16 @@ else:
 
 # Rendered pieces of hot pages (forum/fragments.py), kept in each process: the
 # key holds everything a piece shows, so nothing needs invalidating across servers.
+# Bounded by the bytes it holds (netvaerk/cachebackends.py), so a worker's memory
+# stays put however many threads it has shown.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "netvaerk.cachebackends.SizedLocMemCache",
     "LOCATION": "netvaerk-fragments",
     "TIMEOUT": 3600,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+    "OPTIONS": {
+        "MAX_ENTRIES": 5000,
+        "MAX_BYTES": max(1, env_int("NETVAERK_FRAGMENT_CACHE_MB", default=3)) * 1_000_000,
+    },
 }
 
 # --- Background tasks -------------------------------------------------------

@@ -21,7 +21,7 @@ sqlite_only = pytest.mark.skipif(
 
 def segments(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")  # noqa: S608
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
         return cursor.fetchone()[0]
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -63,6 +64,10 @@ def run_cleanup(command: BaseCommand) -> None:
         f"Pruned task results older than 14 days, {sessions} expired sessions, "
         f"{counts} expired rate counts."
     )
+    counters_cache = caches["counters"]
+    if hasattr(counters_cache, "purge_expired"):  # files (no Redis)
+        removed = counters_cache.purge_expired()
+        command.stdout.write(f"Removed {removed} expired counter files.")
     if tidy_index():
         command.stdout.write("Merged the search index's segments.")
 
