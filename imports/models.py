@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Lists in a report keep at most this many entries (the counts stay exact), so
 # that a report of a 2 GB import stays small.
@@ -22,7 +23,7 @@ class Format(models.TextChoices):
 class RunState(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("import state", "Done")
     FAILED = "failed", _("Failed")
 
 

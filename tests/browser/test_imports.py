@@ -120,7 +120,7 @@ def test_a_leader_imports_an_mbox_and_opens_an_imported_thread(
     tasks.run_uploaded_import.call(run_id=run.pk)
     run.refresh_from_db()
     assert run.state == "done" and (run.threads, run.posts) == (2, 3)
-    expect(page.get_by_text("Tilstand: Klaret")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Tilstand: Færdig")).to_be_visible(timeout=15_000)
     expect(page.get_by_role("progressbar")).to_have_count(0)
     expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
     report = page.locator("dl")
