@@ -39,9 +39,7 @@ class SizedLocMemCache(LocMemCache):
         return self._held[0]
 
     def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
-        previous = self._cache.get(key)
-        if previous is not None:
-            self._held[0] -= _size(key, previous)
+        self._delete(key)  # a replaced value leaves first, with its bytes
         super()._set(key, value, timeout)  # may _cull (below) when full by count
         self._held[0] += _size(key, value)
         while self._held[0] > self._max_bytes and len(self._cache) > 1:

@@ -66,6 +66,15 @@ def test_the_count_bound_still_holds_and_is_accounted():
     assert cache.get("k29") == 29
 
 
+def test_replacing_the_oldest_piece_of_a_full_cache_counts_it_once():
+    cache = sized("test-sized-replace", max_bytes=1_000_000, max_entries=3)
+    for key in ("a", "b", "c"):
+        cache.set(key, "x" * 100)
+    cache.set("a", "y" * 10)  # "a" is the least recently used and the cache is full
+    assert cache.get("a") == "y" * 10
+    assert cache.held_bytes == sum(len(k) + len(v) for k, v in cache._cache.items())
+
+
 def test_one_piece_larger_than_the_bound_is_kept_alone():
     cache = sized("test-sized-one", max_bytes=1000)
     cache.set("small", "x")
