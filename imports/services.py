@@ -13,6 +13,7 @@ Batches are read one ahead, so that the Markdown of the next batch is rendered
 current one is written; the search index rows are written with each batch.
 """
 
+import logging
 import os
 import secrets
 import time
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,6 +42,8 @@ BATCH_SIZE = 1000
 PARALLEL_FROM = BATCH_SIZE
 RENDER_PROCESSES = min(2, os.cpu_count() or 1)
 PLACEHOLDER_DOMAIN = "placeholder.invalid"
+logger = logging.getLogger(__name__)
+
 PLACEHOLDER_SUFFIX = " (importeret)"
 
 
@@ -502,13 +505,18 @@ def run_import(
             run.save()
         raise
     writer._save_progress()
-    if not dry_run:
-        tidy_index()  # the batches' many small index segments merged into one
     run.state = RunState.DONE
     run.seconds += time.monotonic() - started
     run.finished_at = timezone.now()
     if not dry_run:
         run.save()
+        # The batches' many small search index segments merged into one. Only
+        # speed depends on it: a failure (a locked database, a full disk) is
+        # logged, the import stays done, and the nightly cleanup merges again.
+        try:
+            tidy_index()
+        except DatabaseError:
+            logger.exception("Could not merge the search index after import run %s", run.pk)
     return run
 
 

@@ -118,4 +118,10 @@ class CounterFileCache(FileBasedCache):
                     removed += self._is_expired(f)
             except FileNotFoundError:  # another process removed it meanwhile
                 continue
+            except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+                # Unreadable (cut short by a crash, say): no count lives there.
+                try:
+                    removed += self._delete(path)
+                except OSError:  # not ours to remove: left alone
+                    continue
         return removed

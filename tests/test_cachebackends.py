@@ -122,6 +122,14 @@ def test_expired_counter_files_are_purged(counter_files):
     assert len(counter_files._list_cache_files()) == 1
 
 
+def test_an_unreadable_counter_file_is_removed_not_fatal(counter_files, tmp_path):
+    counter_files.set("views:3", 1, timeout=3600)
+    (tmp_path / "broken.djcache").write_bytes(b"\x80not a pickle")
+    assert counter_files.purge_expired() == 1
+    assert not (tmp_path / "broken.djcache").exists()
+    assert counter_files.get("views:3") == 1
+
+
 @pytest.mark.django_db
 def test_the_nightly_cleanup_purges_expired_counter_files(tmp_path, settings, capsys):
     files = {"BACKEND": "netvaerk.cachebackends.CounterFileCache", "LOCATION": str(tmp_path)}

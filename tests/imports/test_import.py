@@ -92,6 +92,29 @@ def test_second_run_changes_nothing_and_dry_run_writes_nothing(tmp_path):
     assert (Post.objects.count(), Thread.objects.count(), User.objects.count()) == before
 
 
+def test_the_search_index_is_merged_after_an_import_and_a_failed_merge_is_no_failure(
+    tmp_path, monkeypatch, caplog
+):
+    from django.db import DatabaseError
+
+    from imports import services as import_services
+
+    CategoryFactory(slug="historik")
+    merged = []
+    monkeypatch.setattr(import_services, "tidy_index", lambda: merged.append(1))
+    _run(_jsonl(tmp_path, RECORDS[:2]), category="historik")
+    assert merged == [1]
+
+    def locked():
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(import_services, "tidy_index", locked)
+    _run(_jsonl(tmp_path, RECORDS[3:4]), category="historik")
+    newest = ImportRun.objects.order_by("-pk").first()
+    assert newest.state == "done" and newest.posts == 1
+    assert "Could not merge the search index" in caplog.text
+
+
 def test_an_interrupted_import_continues_where_it_stopped(tmp_path, monkeypatch):
     CategoryFactory(slug="historik")
     records = [
