@@ -36,14 +36,14 @@ from imports.sources import Author, Entry, Report
 from netvaerk.markup import MAX_SOURCE_CHARS, RenderPool, render_markdown_many
 from netvaerk.text import clean_one_line
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 1000
 # Rendering Markdown is half the work of an import: from this many entries on,
 # the next batch is rendered in worker processes while the current one is written.
 PARALLEL_FROM = BATCH_SIZE
 RENDER_PROCESSES = min(2, os.cpu_count() or 1)
 PLACEHOLDER_DOMAIN = "placeholder.invalid"
-logger = logging.getLogger(__name__)
-
 PLACEHOLDER_SUFFIX = " (importeret)"
 
 

@@ -2,7 +2,7 @@
 
     manage.py run_periodic daily     # daily summaries by mail, knowledge card reminders
     manage.py run_periodic cleanup   # old task rows, expired sessions and rate counts,
-                                     # the search index's segments merged (SQLite)
+                                     # expired counter files, the search index merged (SQLite)
     manage.py run_periodic mail      # replies by e-mail (fetch_mail), every few minutes
     manage.py run_periodic relay     # the help relay: unanswered questions (every 10 minutes)
     manage.py run_periodic counters  # thread views and failed searches gathered in the cache
